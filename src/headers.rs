@@ -1,0 +1,302 @@
+//! The three signed headers, how they are found, and the syntax rules for each.
+//!
+//! Standard Webhooks 1.0.0 (`spec/standard-webhooks.md`, "Signature scheme"): the signed
+//! content is `webhook-id`, `.`, `webhook-timestamp`, `.`, body. This module enforces the
+//! syntax that makes that concatenation unambiguous.
+
+use crate::{Error, HeaderFault};
+
+/// The longest webhook id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 256;
+
+/// The most digits a timestamp may have: 19 digits always fit a `u64`.
+const MAX_TIMESTAMP_DIGITS: usize = 19;
+
+/// Header names of one family, lowercase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Names {
+    pub(crate) id: &'static str,
+    pub(crate) timestamp: &'static str,
+    pub(crate) signature: &'static str,
+}
+
+const WEBHOOK: Names = Names {
+    id: "webhook-id",
+    timestamp: "webhook-timestamp",
+    signature: "webhook-signature",
+};
+
+const SVIX: Names = Names {
+    id: "svix-id",
+    timestamp: "svix-timestamp",
+    signature: "svix-signature",
+};
+
+/// The raw values of the three signed headers of one delivery, borrowed from the request.
+///
+/// Build it from borrowed strings ([`new`](Self::new)), from any HTTP library's header map
+/// through a lookup closure ([`from_lookup`](Self::from_lookup)), or from a slice of
+/// name/value pairs ([`from_pairs`](Self::from_pairs)). Nothing is validated here; the
+/// verifier checks every value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WebhookHeaders<'a> {
+    pub(crate) id: &'a [u8],
+    pub(crate) timestamp: &'a [u8],
+    pub(crate) signature: &'a [u8],
+    pub(crate) names: Names,
+}
+
+impl<'a> WebhookHeaders<'a> {
+    /// The values of `webhook-id`, `webhook-timestamp` and `webhook-signature`.
+    #[must_use]
+    pub const fn new(id: &'a str, timestamp: &'a str, signature: &'a str) -> Self {
+        Self::from_bytes(id.as_bytes(), timestamp.as_bytes(), signature.as_bytes())
+    }
+
+    /// Like [`new`](Self::new), for header values as raw bytes (HTTP header values need not
+    /// be UTF-8; non-ASCII values are refused by the verifier).
+    #[must_use]
+    pub const fn from_bytes(id: &'a [u8], timestamp: &'a [u8], signature: &'a [u8]) -> Self {
+        Self {
+            id,
+            timestamp,
+            signature,
+            names: WEBHOOK,
+        }
+    }
+
+    /// Finds the headers through `lookup`, which is given a lowercase header name and returns
+    /// that header's value, matching names case-insensitively (as HTTP requires,
+    /// RFC 9110 section 5.1).
+    ///
+    /// The `webhook-*` family is used when any of its three headers is present; only when none
+    /// is does this fall back to the `svix-*` family. The two are never mixed.
+    ///
+    /// ```
+    /// # use hookverify::WebhookHeaders;
+    /// // With `http::HeaderMap`: `|name| map.get(name).map(|v| v.as_bytes())`.
+    /// let captured = [("Svix-Id", "msg_1"), ("Svix-Timestamp", "1"), ("Svix-Signature", "v1,x")];
+    /// let headers = WebhookHeaders::from_lookup(|name| {
+    ///     captured.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_bytes())
+    /// })?;
+    /// # Ok::<(), hookverify::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingHeader`] naming the first absent header of the selected family.
+    pub fn from_lookup<F>(lookup: F) -> Result<Self, Error>
+    where
+        F: FnMut(&str) -> Option<&'a [u8]>,
+    {
+        Self::select(lookup)
+    }
+
+    /// The family rule of [`from_lookup`](Self::from_lookup), with `'static` names.
+    fn select<F>(mut lookup: F) -> Result<Self, Error>
+    where
+        F: FnMut(&'static str) -> Option<&'a [u8]>,
+    {
+        let mut found = [WEBHOOK.id, WEBHOOK.timestamp, WEBHOOK.signature].map(&mut lookup);
+        let mut names = WEBHOOK;
+        if found.iter().all(Option::is_none) {
+            found = [SVIX.id, SVIX.timestamp, SVIX.signature].map(&mut lookup);
+            names = SVIX;
+        }
+        let [id, timestamp, signature] = found;
+        Ok(Self {
+            id: id.ok_or(Error::MissingHeader { name: names.id })?,
+            timestamp: timestamp.ok_or(Error::MissingHeader {
+                name: names.timestamp,
+            })?,
+            signature: signature.ok_or(Error::MissingHeader {
+                name: names.signature,
+            })?,
+            names,
+        })
+    }
+
+    /// Finds the headers in a list of `(name, value)` pairs, names compared
+    /// case-insensitively, with the family rule of [`from_lookup`](Self::from_lookup).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingHeader`] as for `from_lookup`, and [`Error::InvalidHeader`] with
+    /// [`HeaderFault::Duplicate`] when a signed header appears more than once (a proxy and
+    /// the verifier could otherwise read different values).
+    pub fn from_pairs<K, V>(pairs: &'a [(K, V)]) -> Result<Self, Error>
+    where
+        K: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        let mut duplicate = None;
+        let headers = Self::select(|name| {
+            let mut matches = pairs
+                .iter()
+                .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref());
+            let first = matches.next();
+            if first.is_some() && matches.next().is_some() && duplicate.is_none() {
+                duplicate = Some(name);
+            }
+            first
+        })?;
+        // Only the selected family is ever looked up, so a duplicate is always one of its own.
+        match duplicate {
+            Some(name) => Err(Error::InvalidHeader {
+                name,
+                fault: HeaderFault::Duplicate,
+            }),
+            None => Ok(headers),
+        }
+    }
+
+    /// The raw `webhook-signature` (or `svix-signature`) value.
+    #[must_use]
+    pub const fn signature(&self) -> &'a [u8] {
+        self.signature
+    }
+}
+
+/// Validates a webhook id: 1 to [`MAX_ID_LEN`] bytes of visible ASCII (`0x21..=0x7e`) and no
+/// `.`, so that `id.timestamp.body` splits in exactly one way.
+pub(crate) fn parse_id<'a>(raw: &'a [u8], name: &'static str) -> Result<&'a str, Error> {
+    let fault = |fault| Error::InvalidHeader { name, fault };
+    if raw.is_empty() {
+        return Err(fault(HeaderFault::Empty));
+    }
+    if raw.len() > MAX_ID_LEN {
+        return Err(fault(HeaderFault::TooLong { max: MAX_ID_LEN }));
+    }
+    if let Some(&b) = raw.iter().find(|b| !b.is_ascii_graphic() || **b == b'.') {
+        return Err(fault(if b == b'.' {
+            HeaderFault::ContainsDot
+        } else {
+            HeaderFault::InvalidByte
+        }));
+    }
+    core::str::from_utf8(raw).map_err(|_| fault(HeaderFault::InvalidByte))
+}
+
+/// Parses a timestamp: 1 to 19 ASCII digits and nothing else (no sign, space, decimal point
+/// or exponent). Leading zeros are allowed; the bytes are signed exactly as received.
+pub(crate) fn parse_timestamp(raw: &[u8], name: &'static str) -> Result<u64, Error> {
+    let invalid = Error::InvalidHeader {
+        name,
+        fault: HeaderFault::NotDigits,
+    };
+    if raw.is_empty() || raw.len() > MAX_TIMESTAMP_DIGITS {
+        return Err(invalid);
+    }
+    raw.iter().try_fold(0u64, |acc, &b| {
+        let digit = match b {
+            b'0'..=b'9' => u64::from(b.wrapping_sub(b'0')),
+            _ => return Err(invalid),
+        };
+        // Cannot overflow with at most 19 digits; checked anyway.
+        acc.checked_mul(10)
+            .and_then(|v| v.checked_add(digit))
+            .ok_or(invalid)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id_fault(raw: &[u8]) -> Option<HeaderFault> {
+        match parse_id(raw, "webhook-id") {
+            Ok(_) => None,
+            Err(Error::InvalidHeader { fault, .. }) => Some(fault),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn id_rules() {
+        assert_eq!(id_fault(b"msg_p5jXN8AQM9LWM0D4loKWxJek"), None);
+        assert_eq!(id_fault(b"!~"), None);
+        assert_eq!(id_fault(b""), Some(HeaderFault::Empty));
+        assert_eq!(id_fault(b"msg.1"), Some(HeaderFault::ContainsDot));
+        assert_eq!(id_fault(b"msg 1"), Some(HeaderFault::InvalidByte));
+        assert_eq!(id_fault(b"msg\t1"), Some(HeaderFault::InvalidByte));
+        assert_eq!(id_fault(b"msg\x7f"), Some(HeaderFault::InvalidByte));
+        assert_eq!(id_fault("msg_é".as_bytes()), Some(HeaderFault::InvalidByte));
+        assert_eq!(id_fault(&[b'a'; MAX_ID_LEN]), None);
+        assert_eq!(
+            id_fault(&[b'a'; MAX_ID_LEN + 1]),
+            Some(HeaderFault::TooLong { max: MAX_ID_LEN })
+        );
+    }
+
+    #[test]
+    fn timestamp_rules() {
+        let ok = |s: &str| parse_timestamp(s.as_bytes(), "webhook-timestamp");
+        assert_eq!(ok("1614265330"), Ok(1_614_265_330));
+        assert_eq!(ok("0"), Ok(0));
+        assert_eq!(ok("0001"), Ok(1));
+        assert_eq!(ok("9999999999999999999"), Ok(9_999_999_999_999_999_999));
+        for bad in [
+            "",
+            "+1614265330",
+            "-1",
+            " 1",
+            "1 ",
+            "1.5",
+            "1e9",
+            "0x10",
+            "hello",
+            "-9223372036854775808",
+            "10000000000000000000",
+            "١٢",
+        ] {
+            assert!(ok(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn lookup_prefers_webhook_family_and_never_mixes() {
+        let pairs = [
+            ("Webhook-Id", "a"),
+            ("svix-timestamp", "1"),
+            ("svix-signature", "v1,x"),
+        ];
+        // One webhook-* header present: that family is selected, the rest are missing.
+        assert_eq!(
+            WebhookHeaders::from_pairs(&pairs),
+            Err(Error::MissingHeader {
+                name: "webhook-timestamp"
+            })
+        );
+        let svix = [
+            ("SVIX-ID", "a"),
+            ("Svix-Timestamp", "1"),
+            ("svix-signature", "v1,x"),
+        ];
+        let h = WebhookHeaders::from_pairs(&svix).unwrap();
+        assert_eq!(h.names, SVIX);
+        assert_eq!(h.id, b"a");
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(
+            WebhookHeaders::from_pairs(&none),
+            Err(Error::MissingHeader { name: "svix-id" })
+        );
+    }
+
+    #[test]
+    fn duplicates_in_the_selected_family_are_refused() {
+        let pairs = [
+            ("webhook-id", "a"),
+            ("webhook-timestamp", "1"),
+            ("webhook-signature", "v1,x"),
+            ("Webhook-Signature", "v1,y"),
+        ];
+        assert_eq!(
+            WebhookHeaders::from_pairs(&pairs),
+            Err(Error::InvalidHeader {
+                name: "webhook-signature",
+                fault: HeaderFault::Duplicate
+            })
+        );
+    }
+}
