@@ -1,0 +1,150 @@
+//! Zero heap allocations on the verification path, one-shot and streaming, for a 64 KiB body.
+//!
+//! A counting global allocator counts only the allocations made by the current thread while
+//! the counter is armed, so the test harness's own threads cannot disturb the count.
+
+// Test code: the panic-freedom, arithmetic and no_std lints guard `src/` only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::std_instead_of_core,
+    clippy::std_instead_of_alloc
+)]
+#![allow(unsafe_code)] // `GlobalAlloc` is an unsafe trait; this file only forwards to `System`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use base64ct::{Base64, Encoding};
+use hmac::{Hmac, KeyInit, Mac};
+use hookverify::{UnixTime, Verifier, WebhookHeaders};
+use sha2::Sha256;
+
+struct Counting;
+
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note() {
+    // `try_with`: the thread-locals may already be gone while a thread is torn down.
+    let _ = ARMED.try_with(|armed| {
+        if armed.get() {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+        }
+    });
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` with the counter armed and returns the number of allocations it made.
+fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    COUNT.with(|c| c.set(0));
+    ARMED.with(|a| a.set(true));
+    let out = f();
+    ARMED.with(|a| a.set(false));
+    (out, COUNT.with(Cell::get))
+}
+
+struct Fixture {
+    secrets: [String; 2],
+    id: String,
+    ts: String,
+    sig: String,
+    body: Vec<u8>,
+}
+
+fn fixture() -> Fixture {
+    let key = [0x5au8; 32];
+    let body: Vec<u8> = (0..65_536u32).map(|i| (i * 31 % 251) as u8).collect();
+    let (id, ts) = (
+        "msg_2ZGyB5wbj0qhpW2Hp4p3xZ6Jd0r".to_owned(),
+        "1700000000".to_owned(),
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{ts}.").as_bytes());
+    mac.update(&body);
+    let tag = Base64::encode_string(&mac.finalize().into_bytes());
+    Fixture {
+        secrets: [
+            format!("whsec_{}", Base64::encode_string(&[0x11u8; 24])),
+            format!("whsec_{}", Base64::encode_string(&key)),
+        ],
+        id,
+        ts,
+        // A decoy entry of another version and a wrong v1 tag before the right one.
+        sig: format!("v1a,AAAA v1,{} v1,{tag}", Base64::encode_string(&[0u8; 32])),
+        body,
+    }
+}
+
+#[test]
+fn verification_of_64_kib_allocates_nothing() {
+    let f = fixture();
+    let secrets = [f.secrets[0].as_str(), f.secrets[1].as_str()];
+    let now = UnixTime::from_secs(1_700_000_000);
+
+    // Building the verifier does not allocate either.
+    let (verifier, n) = allocations(|| Verifier::<4>::from_secrets(&secrets).unwrap());
+    assert_eq!(n, 0, "building the verifier allocated");
+
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, &f.sig);
+        verifier
+            .verify(&headers, &f.body, now)
+            .map(|v| v.secret_index())
+    });
+    assert_eq!(result, Ok(1));
+    assert_eq!(n, 0, "one-shot verification allocated");
+
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, &f.sig);
+        let mut pending = verifier.begin(&headers, now)?;
+        for chunk in f.body.chunks(1000) {
+            pending.update(chunk);
+        }
+        pending.finish().map(|v| v.secret_index())
+    });
+    assert_eq!(result, Ok(1));
+    assert_eq!(n, 0, "streaming verification allocated");
+
+    // Failures allocate nothing either.
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, "v1,AAAA");
+        verifier.verify(&headers, &f.body, now).map(|_| ())
+    });
+    assert_eq!(result.unwrap_err().code(), "no-matching-signature");
+    assert_eq!(n, 0, "a failed verification allocated");
+}
+
+#[test]
+fn the_counter_counts() {
+    // Guards the guard: an allocation made while armed is seen.
+    let (_v, n) = allocations(|| vec![1u8; 10]);
+    assert!(n >= 1);
+}
