@@ -58,6 +58,90 @@ pub enum Error {
         /// Number of secrets each candidate was compared against.
         secrets: usize,
     },
+    /// The JWT is not a well-formed compact JWS within the size limits. Code `invalid-token`.
+    InvalidToken(TokenFault),
+    /// The JWT's `alg` is not RS256 or ES256 (with its feature enabled), or does not fit the
+    /// selected key. Code `unsupported-algorithm`.
+    UnsupportedAlgorithm,
+    /// The JWT header holds a member this crate refuses (`crit`, `jku`, `x5u`, `x5c`, `jwk`,
+    /// `b64`). Code `forbidden-header`.
+    ForbiddenHeader {
+        /// The refused member.
+        name: &'static str,
+    },
+    /// No usable key in the key set matches the JWT's `kid` (or the JWT has no `kid` and the
+    /// set does not hold exactly one key). Code `unknown-key`.
+    UnknownKey,
+    /// The JWT's signature does not verify under the selected key. Code `invalid-signature`.
+    InvalidSignature,
+    /// The JWT has expired (`exp`, or the maximum age after `iat`). Code `expired`.
+    Expired {
+        /// The claim that expired (`exp` or `iat`).
+        claim: &'static str,
+    },
+    /// The JWT is not valid yet (`nbf`, or `iat` in the future). Code `not-yet-valid`.
+    NotYetValid {
+        /// The claim in the future (`nbf` or `iat`).
+        claim: &'static str,
+    },
+    /// A required claim is absent. Code `missing-claim`.
+    MissingClaim {
+        /// The claim's name.
+        claim: &'static str,
+    },
+    /// A claim has the wrong JSON type or form (never treated as absent). Code
+    /// `invalid-claim`.
+    InvalidClaim {
+        /// The claim's name.
+        claim: &'static str,
+    },
+    /// `iss` is not the expected issuer. Code `wrong-issuer`.
+    WrongIssuer,
+    /// No `aud` value is an expected audience. Code `wrong-audience`.
+    WrongAudience,
+    /// The JWKS could not be parsed or breaks a set-level rule. Code `invalid-jwks`.
+    InvalidJwks(JwksFault),
+    /// The body's SHA-256 differs from the one the JWT's body-hash claim carries. Code
+    /// `body-mismatch`.
+    BodyMismatch,
+}
+
+/// What is wrong with a JWT's form (see [`Error::InvalidToken`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenFault {
+    /// The token is longer than the configured cap.
+    TooLong {
+        /// The cap in bytes.
+        max: usize,
+    },
+    /// Not three non-empty, dot-separated segments.
+    Structure,
+    /// A segment is not strict base64url (RFC 7515 section 2: no padding, canonical).
+    Base64,
+    /// The header or payload is not a JSON object this crate can read.
+    Json,
+    /// The header or payload nests JSON deeper than allowed.
+    TooDeep,
+    /// A decoded segment does not fit the buffer given for it.
+    TooLarge,
+}
+
+/// What is wrong with a JSON Web Key Set (see [`Error::InvalidJwks`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JwksFault {
+    /// Not a JSON object with a `keys` array of objects, or a member of the wrong type.
+    Json,
+    /// The JSON nests deeper than allowed.
+    TooDeep,
+    /// More keys than the set's capacity, or entries than the hard cap.
+    TooManyKeys {
+        /// The limit.
+        max: usize,
+    },
+    /// Two keys share a `kid`.
+    DuplicateKid,
 }
 
 /// What is wrong with a header value (see [`Error::InvalidHeader`]).
@@ -121,6 +205,19 @@ impl Error {
     /// | [`TooNew`](Error::TooNew) | `too-new` |
     /// | [`InvalidSecret`](Error::InvalidSecret) | `invalid-secret` |
     /// | [`NoMatchingSignature`](Error::NoMatchingSignature) | `no-matching-signature` |
+    /// | [`InvalidToken`](Error::InvalidToken) | `invalid-token` |
+    /// | [`UnsupportedAlgorithm`](Error::UnsupportedAlgorithm) | `unsupported-algorithm` |
+    /// | [`ForbiddenHeader`](Error::ForbiddenHeader) | `forbidden-header` |
+    /// | [`UnknownKey`](Error::UnknownKey) | `unknown-key` |
+    /// | [`InvalidSignature`](Error::InvalidSignature) | `invalid-signature` |
+    /// | [`Expired`](Error::Expired) | `expired` |
+    /// | [`NotYetValid`](Error::NotYetValid) | `not-yet-valid` |
+    /// | [`MissingClaim`](Error::MissingClaim) | `missing-claim` |
+    /// | [`InvalidClaim`](Error::InvalidClaim) | `invalid-claim` |
+    /// | [`WrongIssuer`](Error::WrongIssuer) | `wrong-issuer` |
+    /// | [`WrongAudience`](Error::WrongAudience) | `wrong-audience` |
+    /// | [`InvalidJwks`](Error::InvalidJwks) | `invalid-jwks` |
+    /// | [`BodyMismatch`](Error::BodyMismatch) | `body-mismatch` |
     #[must_use]
     pub const fn code(&self) -> &'static str {
         match self {
@@ -130,6 +227,19 @@ impl Error {
             Self::TooNew { .. } => "too-new",
             Self::InvalidSecret(_) => "invalid-secret",
             Self::NoMatchingSignature { .. } => "no-matching-signature",
+            Self::InvalidToken(_) => "invalid-token",
+            Self::UnsupportedAlgorithm => "unsupported-algorithm",
+            Self::ForbiddenHeader { .. } => "forbidden-header",
+            Self::UnknownKey => "unknown-key",
+            Self::InvalidSignature => "invalid-signature",
+            Self::Expired { .. } => "expired",
+            Self::NotYetValid { .. } => "not-yet-valid",
+            Self::MissingClaim { .. } => "missing-claim",
+            Self::InvalidClaim { .. } => "invalid-claim",
+            Self::WrongIssuer => "wrong-issuer",
+            Self::WrongAudience => "wrong-audience",
+            Self::InvalidJwks(_) => "invalid-jwks",
+            Self::BodyMismatch => "body-mismatch",
         }
     }
 }
@@ -157,6 +267,21 @@ impl fmt::Display for Error {
                 "none of {tried} v1 signature(s) matches under {secrets} secret(s) \
                  ({skipped} entry(ies) of other versions skipped)"
             ),
+            Self::InvalidToken(fault) => write!(f, "token {fault}"),
+            Self::UnsupportedAlgorithm => {
+                f.write_str("token alg is not RS256/ES256 or does not fit the selected key")
+            }
+            Self::ForbiddenHeader { name } => write!(f, "token header holds {name:?}"),
+            Self::UnknownKey => f.write_str("no usable key in the key set matches the token"),
+            Self::InvalidSignature => f.write_str("token signature does not verify"),
+            Self::Expired { claim } => write!(f, "token has expired ({claim})"),
+            Self::NotYetValid { claim } => write!(f, "token is not valid yet ({claim})"),
+            Self::MissingClaim { claim } => write!(f, "claim {claim} is missing"),
+            Self::InvalidClaim { claim } => write!(f, "claim {claim} has the wrong type or form"),
+            Self::WrongIssuer => f.write_str("iss is not the expected issuer"),
+            Self::WrongAudience => f.write_str("aud holds none of the expected audiences"),
+            Self::InvalidJwks(fault) => write!(f, "key set {fault}"),
+            Self::BodyMismatch => f.write_str("body does not match the token's body hash"),
         }
     }
 }
@@ -171,6 +296,30 @@ impl fmt::Display for HeaderFault {
             Self::InvalidByte => f.write_str("holds a byte outside visible ASCII"),
             Self::ContainsDot => f.write_str("holds a '.'"),
             Self::Duplicate => f.write_str("appears more than once"),
+        }
+    }
+}
+
+impl fmt::Display for TokenFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::TooLong { max } => write!(f, "is longer than {max} bytes"),
+            Self::Structure => f.write_str("is not three non-empty dot-separated segments"),
+            Self::Base64 => f.write_str("has a segment that is not strict base64url"),
+            Self::Json => f.write_str("has a header or payload that is not a readable JSON object"),
+            Self::TooDeep => f.write_str("nests JSON too deeply"),
+            Self::TooLarge => f.write_str("has a segment too large for its buffer"),
+        }
+    }
+}
+
+impl fmt::Display for JwksFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Json => f.write_str("is not a JSON object with a keys array of key objects"),
+            Self::TooDeep => f.write_str("nests JSON too deeply"),
+            Self::TooManyKeys { max } => write!(f, "holds more than {max} keys"),
+            Self::DuplicateKid => f.write_str("holds two keys with the same kid"),
         }
     }
 }
