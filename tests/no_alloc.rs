@@ -148,3 +148,44 @@ fn the_counter_counts() {
     let (_v, n) = allocations(|| vec![1u8; 10]);
     assert!(n >= 1);
 }
+
+/// ES256: parsing an EC-only JWKS and verifying a token allocate nothing.
+#[cfg(feature = "es256")]
+#[test]
+fn es256_jwks_parsing_and_verification_allocate_nothing() {
+    use base64ct::Base64UrlUnpadded;
+    use hookverify::{JwtVerifier, KeySet};
+    use p256::ecdsa::signature::Signer as _;
+    use p256::ecdsa::{Signature, SigningKey};
+
+    let key = SigningKey::from_slice(&[3u8; 32]).unwrap();
+    let point = key.verifying_key().to_sec1_point(false);
+    let jwks = format!(
+        r#"{{"keys":[{{"kty":"EC","crv":"P-256","kid":"a","use":"sig","x":"{}","y":"{}"}}]}}"#,
+        Base64UrlUnpadded::encode_string(&point.as_bytes()[1..33]),
+        Base64UrlUnpadded::encode_string(&point.as_bytes()[33..65]),
+    );
+    let input = format!(
+        "{}.{}",
+        Base64UrlUnpadded::encode_string(br#"{"alg":"ES256","kid":"a"}"#),
+        Base64UrlUnpadded::encode_string(br#"{"iss":"x","exp":1800000600,"n":[1,"\ud83d\ude00"]}"#),
+    );
+    let signature: Signature = key.sign(input.as_bytes());
+    let token = format!(
+        "{input}.{}",
+        Base64UrlUnpadded::encode_string(&signature.to_bytes())
+    );
+    let now = UnixTime::from_secs(1_800_000_000);
+
+    let (set, n) = allocations(|| KeySet::<4>::from_json(jwks.as_bytes()).unwrap());
+    assert_eq!(n, 0, "parsing the JWKS allocated");
+    let (result, n) = allocations(|| {
+        let mut buf = [0u8; 1024];
+        JwtVerifier::new(&set)
+            .with_issuer("x")
+            .verify(token.as_bytes(), b"", now, &mut buf)
+            .map(|v| v.expires_at())
+    });
+    assert_eq!(result, Ok(Some(UnixTime::from_secs(1_800_000_600))));
+    assert_eq!(n, 0, "ES256 verification allocated");
+}
