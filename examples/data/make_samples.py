@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Write the sample deliveries bundled with the ``verify`` example, signed by an
-independent signer (the ``standardwebhooks`` PyPI package, never hookverify).
+"""Write the sample deliveries bundled with the ``verify`` example, signed by
+independent signers (the ``standardwebhooks`` and ``PyJWT`` PyPI packages, never
+hookverify).
 
-Outputs, all byte-exact and deterministic (fixed secret, ids, timestamps):
+Outputs, all byte-exact and deterministic (fixed secret, ids, timestamps), except
+for the RSA and P-256 keys of the dynamic sample, which are generated afresh on
+every run (see below):
 
 * ``examples/data/gemini_batch_succeeded.http`` -- ``webhook-*`` headers, LF line
   endings, no ``Content-Length`` (the body runs to the end of the file), compact
@@ -11,19 +14,44 @@ Outputs, all byte-exact and deterministic (fixed secret, ids, timestamps):
 * ``examples/data/svix_batch_failed.http`` -- ``Svix-*`` headers (mixed case),
   CRLF line endings, ``Content-Length``, a pretty-printed JSON body holding LF
   newlines and non-ASCII UTF-8 (the body is signed exactly as sent);
-* ``examples/data/samples.json`` -- the secret(s) and the clock (``now``) the
+* ``examples/data/gemini_dynamic.http`` -- a *dynamic* delivery: ``webhook-id``
+  and ``webhook-timestamp`` headers, and a ``webhook-signature`` that is an RS256
+  compact JWT (claims ``iss``, ``aud``, ``iat``, ``exp``, ``jti`` and
+  ``body_sha256`` = base64url-nopad(SHA-256(body)), so the body is authenticated
+  too), LF line endings, ``Content-Length``;
+* ``examples/data/jwks.json`` -- the sender's JSON Web Key Set: the public JWK of
+  the RSA-2048 key that signed the JWT (``kid`` ``sample-rs256-1``), plus a P-256
+  public key (``kid`` ``sample-es256-1``) that signs nothing here;
+* ``examples/data/samples.json`` -- the secret(s), the clock (``now``), the JWKS
+  file name, the expected issuer and audience(s) and the body-hash claim name the
   example uses to verify the samples when run without a REQUEST;
 * ``tests/data/cli/*.http`` -- failure fixtures for ``tests/cli.rs``, derived
   from the samples (tampered body, missing or malformed header, duplicate
   header, truncated body, a saved body without its request head).
 
-Every signature is checked twice before anything is written: against an
+Every HMAC signature is checked twice before anything is written: against an
 independent ``hmac``/``hashlib`` recomputation over ``id.timestamp.body``, and
-with ``standardwebhooks``' own ``verify`` under a frozen clock.
+with ``standardwebhooks``' own ``verify`` under a frozen clock. The JWT is
+verified with ``jwt.decode`` (PyJWT) against the public JWK read back from the
+JWKS about to be written, with PyJWT's clock frozen at ``now`` and ``iss``,
+``aud``, ``iat``, ``exp`` and ``jti`` required; its ``body_sha256`` claim is
+compared with a fresh hash of the body; and it must fail to decode at ``exp``
+and under another, freshly generated RSA key, which shows the checks are in
+effect.
 
-Usage (``standardwebhooks==1.1.0``, see tests/interop/requirements.txt)::
+Keys: the RSA-2048 (e = 65537) and P-256 private keys are generated with
+``cryptography`` on every run and never written anywhere; only their public JWKs
+reach ``jwks.json``. Regenerating therefore changes ``jwks.json`` and the JWT's
+signature in ``gemini_dynamic.http`` (RSASSA-PKCS1-v1_5 itself is deterministic);
+everything else is byte-for-byte stable.
 
-    python3 examples/data/make_samples.py
+Usage (``standardwebhooks==1.1.0``, see tests/interop/requirements.txt;
+``PyJWT==2.15.1`` and ``cryptography==50.0.2``, see
+tests/interop/requirements-jwt.txt)::
+
+    python3 -m venv /tmp/cli-venv
+    /tmp/cli-venv/bin/pip install standardwebhooks==1.1.0 PyJWT==2.15.1 cryptography==50.0.2
+    /tmp/cli-venv/bin/python examples/data/make_samples.py
 """
 
 from __future__ import annotations
@@ -35,9 +63,13 @@ import hmac
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
+import jwt
+import jwt.api_jwt
 import standardwebhooks.webhooks as sw
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -75,6 +107,27 @@ SVIX_BODY = (
     "}\n"
 ).encode("utf-8")
 
+# The dynamic (JWT-signed) delivery: sent between the other two, valid for five minutes.
+DYNAMIC_ID = "msg_4uYvW1xZ3aB5cD7eF9gH0iJ2kLm"
+DYNAMIC_TS = 1_780_000_060
+DYNAMIC_EXP = DYNAMIC_TS + 300
+DYNAMIC_JTI = "evt_9Qw3Er5Ty7Ui1Op3As5Df7Gh9Jk"
+DYNAMIC_PATH = "/webhooks/gemini"
+DYNAMIC_HOST = "hooks.example.com"
+ISSUER = "https://generativelanguage.googleapis.com"
+AUDIENCE = f"https://{DYNAMIC_HOST}{DYNAMIC_PATH}"
+BODY_HASH_CLAIM = "body_sha256"
+RSA_KID = "sample-rs256-1"
+EC_KID = "sample-es256-1"
+JWKS_FILE = "jwks.json"
+DYNAMIC_BODY = (
+    '{"type":"batch.succeeded","created_time":"2026-05-28T20:27:40Z",'
+    '"data":{"name":"batches/h2r8t5w1y7k0","display_name":"weekly-summaries",'
+    '"state":"JOB_STATE_SUCCEEDED","batch_stats":{"request_count":"250",'
+    '"successful_request_count":"250","failed_request_count":"0"},'
+    '"output":{"responses_file":"files/batch-h2r8t5w1y7k0-output"}}}'
+).encode("utf-8")
+
 
 def sign(msg_id: str, timestamp: int, body: bytes) -> str:
     """The signature header value, from the independent signer."""
@@ -89,8 +142,9 @@ def sign(msg_id: str, timestamp: int, body: bytes) -> str:
 
 
 @contextlib.contextmanager
-def frozen_clock(unix_seconds: int) -> Iterator[None]:
-    """Make standardwebhooks' tolerance check see `unix_seconds` as now."""
+def frozen_clock(unix_seconds: int, module: Any = sw) -> Iterator[None]:
+    """Make `module` (standardwebhooks' tolerance check, or PyJWT's ``jwt.api_jwt``,
+    which reads ``datetime.now(tz=timezone.utc)``) see `unix_seconds` as now."""
     frozen = datetime.fromtimestamp(unix_seconds, tz=timezone.utc)
 
     class FrozenDatetime(datetime):
@@ -98,12 +152,12 @@ def frozen_clock(unix_seconds: int) -> Iterator[None]:
         def now(cls, tz=None):  # noqa: ANN001, ANN206 - mirrors datetime.now
             return frozen if tz is None else frozen.astimezone(tz)
 
-    saved = sw.datetime
-    sw.datetime = FrozenDatetime
+    saved = module.datetime
+    module.datetime = FrozenDatetime
     try:
         yield
     finally:
-        sw.datetime = saved
+        module.datetime = saved
 
 
 def check(msg_id: str, timestamp: int, signature: str, body: bytes) -> None:
@@ -123,6 +177,76 @@ def check(msg_id: str, timestamp: int, signature: str, body: bytes) -> None:
             pass
         else:
             raise SystemExit(f"tampered body of {msg_id} verified")
+
+
+def b64url(data: bytes) -> str:
+    """base64url without padding (RFC 7515 section 2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def public_jwk(private: Any, kid: str) -> dict[str, Any]:
+    """The public JWK of `private` as PyJWT exports it, with ``kid``, ``use`` and ``alg``
+    (PyJWT's ``key_ops`` is dropped: ``use`` says the same)."""
+    if isinstance(private, rsa.RSAPrivateKey):
+        exported = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
+        alg = "RS256"
+    else:
+        exported = ECAlgorithm.to_jwk(private.public_key(), as_dict=True)
+        alg = "ES256"
+    exported.pop("key_ops", None)
+    if any(member in exported for member in ("d", "p", "q", "dp", "dq", "qi", "k")):
+        raise SystemExit(f"the JWK of {kid} holds private members")
+    return {"kty": exported["kty"], "kid": kid, "use": "sig", "alg": alg, **{
+        name: value for name, value in exported.items() if name != "kty"
+    }}
+
+
+def mint_jwt(signing_key: rsa.RSAPrivateKey, jwks: dict[str, Any]) -> str:
+    """The RS256 token of the dynamic delivery, checked with PyJWT before it is used."""
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": DYNAMIC_TS,
+        "exp": DYNAMIC_EXP,
+        "jti": DYNAMIC_JTI,
+        BODY_HASH_CLAIM: b64url(hashlib.sha256(DYNAMIC_BODY).digest()),
+    }
+    token = jwt.encode(claims, signing_key, algorithm="RS256", headers={"kid": RSA_KID})
+    if NOW not in range(DYNAMIC_TS, DYNAMIC_EXP):
+        raise SystemExit("the bundled clock is outside [iat, exp) of the dynamic sample")
+
+    # Look the key up by kid in the JWKS being written, as a receiver would.
+    kid = jwt.get_unverified_header(token)["kid"]
+    by_kid = {jwk["kid"]: jwt.PyJWK(jwk) for jwk in jwks["keys"]}
+    options = {"require": ["iss", "aud", "iat", "exp", "jti"]}
+
+    def decode(at: int, key: Any) -> dict[str, Any]:
+        with frozen_clock(at, jwt.api_jwt):
+            return jwt.decode(
+                token, key, algorithms=["RS256"], audience=AUDIENCE, issuer=ISSUER,
+                options=options, leeway=0,
+            )
+
+    decoded = decode(NOW, by_kid[kid])
+    if decoded != claims:
+        raise SystemExit(f"PyJWT decoded other claims: {decoded}")
+    if decoded[BODY_HASH_CLAIM] != b64url(hashlib.sha256(DYNAMIC_BODY).digest()):
+        raise SystemExit("the body-hash claim does not match the body")
+    # The checks are in effect: expired at exp, and no other key verifies it.
+    try:
+        decode(DYNAMIC_EXP, by_kid[kid])
+    except jwt.ExpiredSignatureError:
+        pass
+    else:
+        raise SystemExit("PyJWT accepted the token at exp: is the clock frozen?")
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    try:
+        decode(NOW, stranger.public_key())
+    except jwt.InvalidSignatureError:
+        pass
+    else:
+        raise SystemExit("PyJWT accepted the token under another RSA key")
+    return token
 
 
 def request(
@@ -169,11 +293,33 @@ def main() -> None:
         HERE / "svix_batch_failed.http",
         request(svix_headers, SVIX_BODY, b"\r\n", "/webhooks/svix"),
     )
+    # The dynamic delivery. Fresh keys on every run; the private keys stay in memory.
+    signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_key = ec.generate_private_key(ec.SECP256R1())
+    jwks = {"keys": [public_jwk(signing_key, RSA_KID), public_jwk(other_key, EC_KID)]}
+    token = mint_jwt(signing_key, jwks)
+    dynamic_headers = [
+        ("Host", DYNAMIC_HOST),
+        ("User-Agent", "Google-Webhooks"),
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(DYNAMIC_BODY))),
+        ("webhook-id", DYNAMIC_ID),
+        ("webhook-timestamp", str(DYNAMIC_TS)),
+        ("webhook-signature", token),
+    ]
+    write(HERE / "gemini_dynamic.http", request(dynamic_headers, DYNAMIC_BODY, b"\n"))
+    write(HERE / JWKS_FILE, (json.dumps(jwks, indent=2) + "\n").encode("utf-8"))
+
     samples = {
-        "description": "Secret(s) and clock for verifying the *.http samples in this directory; "
-        "written by make_samples.py. Test material only: never use this secret for real.",
+        "description": "Secret(s), JWKS, clock and JWT policy for verifying the *.http "
+        "samples in this directory; written by make_samples.py. Test material only: never "
+        "use this secret or these keys for real.",
         "secrets": [SECRET],
         "now": NOW,
+        "jwks": JWKS_FILE,
+        "issuer": ISSUER,
+        "audiences": [AUDIENCE],
+        "body_hash_claim": BODY_HASH_CLAIM,
     }
     write(HERE / "samples.json", (json.dumps(samples, indent=2) + "\n").encode("utf-8"))
 
