@@ -4,8 +4,6 @@
 //! by single spaces, each `<version>,<base64>`; `v1` is HMAC-SHA256 in standard, padded base64
 //! (RFC 4648, section 4). Entries of other versions are for other schemes and are skipped.
 
-use base64ct::{Base64, Encoding};
-
 use crate::secret::TAG_LEN;
 use crate::{Error, HeaderFault};
 
@@ -69,18 +67,58 @@ fn v1_payload(entry: &[u8]) -> Option<&[u8]> {
 }
 
 /// Decodes a `v1` payload to exactly 32 bytes, or `None`: a payload of any other length can
-/// never match (this is what rules out truncated signatures, CVE-2024-21491). The length is
-/// public; the decoding of the characters is constant time (`base64ct`).
+/// never match (this is what rules out truncated signatures, CVE-2024-21491). Only the
+/// canonical padded encoding is accepted: 43 characters of the standard alphabet whose last
+/// one leaves its two unused bits zero, then one `=` (RFC 4648 sections 3.5 and 4).
+///
+/// The candidate is the sender's (or an attacker's) public header value, not a secret, so it
+/// is decoded with a lookup table and early exits; only the comparison with the expected tag,
+/// which is secret until it matches, must be (and is) constant time.
 pub(crate) fn decode_tag(payload: &[u8]) -> Option<[u8; TAG_LEN]> {
-    if payload.len() != ENCODED_TAG_LEN {
+    let payload: &[u8; ENCODED_TAG_LEN] = payload.try_into().ok()?;
+    let sextet = |c: u8| -> Option<u32> {
+        let value = DECODE.get(usize::from(c)).copied().unwrap_or(INVALID);
+        (value != INVALID).then_some(u32::from(value))
+    };
+    let mut tag = [0u8; TAG_LEN];
+    // Ten full groups: 4 characters, 3 bytes each.
+    for (quad, out) in payload.chunks_exact(4).zip(tag.chunks_exact_mut(3)) {
+        let mut word = 0u32;
+        for &c in quad {
+            word = (word << 6) | sextet(c)?;
+        }
+        out.copy_from_slice(word.to_be_bytes().get(1..)?);
+    }
+    // The last group: 3 characters (18 bits: 2 bytes and 2 bits that must be zero) and `=`.
+    let [a, b, c, pad] = *payload.get(40..)? else {
+        return None;
+    };
+    let word = (sextet(a)? << 12) | (sextet(b)? << 6) | sextet(c)?;
+    if pad != b'=' || word & 0b11 != 0 {
         return None;
     }
-    let mut tag = [0u8; TAG_LEN];
-    match Base64::decode(payload, &mut tag) {
-        Ok(decoded) if decoded.len() == TAG_LEN => Some(tag),
-        _ => None,
-    }
+    let [_, _, hi, lo] = (word >> 2).to_be_bytes();
+    tag.get_mut(30..)?.copy_from_slice(&[hi, lo]);
+    Some(tag)
 }
+
+/// Marks a byte outside the standard base64 alphabet in [`DECODE`].
+const INVALID: u8 = 0xff;
+
+/// The standard base64 alphabet (RFC 4648 section 4, table 1) as a decoding table.
+// Evaluated at compile time: an out-of-range index would fail the build, not panic at run
+// time, and `i < 64` fits a `u8`.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const DECODE: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -144,5 +182,44 @@ mod tests {
         assert!(decode_tag(b"g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OEA").is_none());
         // Non-canonical trailing bits: 'F' instead of 'E' before '=' sets a padding bit.
         assert!(decode_tag(b"g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OF=").is_none());
+    }
+
+    /// The table decoder accepts exactly what `base64ct`'s strict, canonical decoder accepts.
+    fn reference(payload: &[u8]) -> Option<[u8; TAG_LEN]> {
+        use base64ct::{Base64, Encoding};
+        let mut tag = [0u8; TAG_LEN];
+        match Base64::decode(payload, &mut tag) {
+            Ok(decoded) if decoded.len() == TAG_LEN && payload.len() == ENCODED_TAG_LEN => {
+                Some(tag)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_last_character_agrees_with_base64ct() {
+        let mut payload = *b"g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+        for c in 0..=255u8 {
+            payload[42] = c;
+            assert_eq!(decode_tag(&payload), reference(&payload), "{c}");
+            payload[43] = c;
+            assert_eq!(decode_tag(&payload), reference(&payload), "pad {c}");
+            payload[43] = b'=';
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_base64ct(payload in "[A-Za-z0-9+/=_.-]{40,46}") {
+            proptest::prop_assert_eq!(decode_tag(payload.as_bytes()), reference(payload.as_bytes()));
+        }
+
+        #[test]
+        fn agrees_on_valid_encodings(bytes in proptest::array::uniform32(proptest::num::u8::ANY)) {
+            use base64ct::{Base64, Encoding};
+            let mut buf = [0u8; ENCODED_TAG_LEN];
+            let encoded = Base64::encode(&bytes, &mut buf).unwrap();
+            proptest::prop_assert_eq!(decode_tag(encoded.as_bytes()), Some(bytes));
+        }
     }
 }
