@@ -1,11 +1,20 @@
 //! RS256: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 section 3.3, RFC 8017 section 8.2.2).
 //!
-//! The `rsa` crate supplies the public key checks and the raw RSAVP1 primitive; the encoded
-//! message is rebuilt here from the hash and compared as a whole, in constant time, so no
-//! ASN.1 is ever parsed from attacker-controlled data (the Bleichenbacher-2006 forgery class).
+//! The `rsa` crate checks the public key when it is parsed. Verification then runs on state
+//! cached in the key: the Montgomery parameters of the modulus in a fixed-size integer of the
+//! key's class (2048, 3072 or 4096 bits, `crypto-bigint`, the `rsa` crate's own arithmetic),
+//! and RSAVP1 `s^65537 mod n` as 16 squarings and one multiplication, variable time (every
+//! input of verification is public). The encoded message is rebuilt here from the hash and
+//! compared as a whole, in constant time, so no ASN.1 is ever parsed from attacker-controlled
+//! data (the Bleichenbacher-2006 forgery class). The rsa crate's own RSAVP1 stays the
+//! reference the fast path is tested against.
 
 extern crate alloc;
 
+use alloc::boxed::Box;
+
+use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+use crypto_bigint::{Odd, Uint};
 use rsa::traits::PublicKeyParts as _;
 use rsa::{BoxedUint, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
@@ -26,13 +35,71 @@ pub(crate) const MIN_BITS: u32 = 2048;
 pub(crate) const MAX_BITS: u32 = 4096;
 /// The only public exponent accepted.
 const EXPONENT: [u8; 3] = [0x01, 0x00, 0x01];
+/// The largest modulus accepted, in bytes.
+const MAX_LEN: usize = 512;
 
 /// An RSA public key within the key policy: 2048 to 4096-bit modulus, exponent 65537.
 #[derive(Clone, Debug)]
 pub(crate) struct RsaKey {
+    /// The key as the `rsa` crate checked it; kept as the reference implementation.
+    #[cfg_attr(not(test), allow(dead_code))]
     key: RsaPublicKey,
     /// Modulus length in bytes: the exact length of every signature.
     len: usize,
+    /// Precomputed Montgomery state for the modulus.
+    fast: Fast,
+}
+
+/// Montgomery state in the smallest fixed size that holds the modulus.
+#[derive(Clone, Debug)]
+enum Fast {
+    Bits2048(Box<Monty<32>>),
+    Bits3072(Box<Monty<48>>),
+    Bits4096(Box<Monty<64>>),
+}
+
+#[derive(Clone, Debug)]
+struct Monty<const LIMBS: usize> {
+    n: Uint<LIMBS>,
+    params: FixedMontyParams<LIMBS>,
+}
+
+impl<const LIMBS: usize> Monty<LIMBS> {
+    /// Width of the integers in bytes.
+    const WIDTH: usize = LIMBS * 8;
+
+    fn new(n: &[u8]) -> Option<Self> {
+        let mut buf = [0u8; MAX_LEN];
+        let n = Uint::<LIMBS>::from_be_slice(right_align(n, buf.get_mut(..Self::WIDTH)?)?);
+        let params = FixedMontyParams::new_vartime(Odd::new(n).into_option()?);
+        Some(Self { n, params })
+    }
+
+    /// RSAVP1 (RFC 8017 section 5.2.2) with e = 65537: writes `s^e mod n` to `out`, big-endian
+    /// over exactly `out.len()` bytes; `None` when `s >= n` or the result does not fit.
+    fn rsavp1(&self, signature: &[u8], out: &mut [u8]) -> Option<()> {
+        let mut buf = [0u8; MAX_LEN];
+        let s = Uint::<LIMBS>::from_be_slice(right_align(signature, buf.get_mut(..Self::WIDTH)?)?);
+        if s >= self.n {
+            return None;
+        }
+        let s = FixedMontyForm::new(&s, &self.params);
+        let m = s.square_repeat_vartime(16).mul(&s).retrieve().to_be_bytes();
+        let (high, low) = m.as_ref().split_at(Self::WIDTH.checked_sub(out.len())?);
+        if high.iter().any(|&b| b != 0) {
+            return None;
+        }
+        out.copy_from_slice(low);
+        Some(())
+    }
+}
+
+/// Copies `value` to the end of `into`, which is zeroed first; `None` if it does not fit.
+fn right_align<'b>(value: &[u8], into: &'b mut [u8]) -> Option<&'b [u8]> {
+    let start = into.len().checked_sub(value.len())?;
+    into.fill(0);
+    into.get_mut(start..)?.copy_from_slice(value);
+    Some(into)
 }
 
 impl RsaKey {
@@ -46,11 +113,19 @@ impl RsaKey {
         if !(MIN_BITS..=MAX_BITS).contains(&bits) {
             return Err(KeyFault::ModulusSize { bits });
         }
-        let n = BoxedUint::from_be_slice_vartime(n);
-        let e = BoxedUint::from_be_slice_vartime(&EXPONENT);
-        let key = RsaPublicKey::new(n, e).map_err(|_| KeyFault::Malformed)?;
+        let key = RsaPublicKey::new(
+            BoxedUint::from_be_slice_vartime(n),
+            BoxedUint::from_be_slice_vartime(&EXPONENT),
+        )
+        .map_err(|_| KeyFault::Malformed)?;
         let len = key.size();
-        Ok(Self { key, len })
+        let fast = match len {
+            0..=256 => Monty::new(n).map(|m| Fast::Bits2048(Box::new(m))),
+            257..=384 => Monty::new(n).map(|m| Fast::Bits3072(Box::new(m))),
+            _ => Monty::new(n).map(|m| Fast::Bits4096(Box::new(m))),
+        }
+        .ok_or(KeyFault::Malformed)?;
+        Ok(Self { key, len, fast })
     }
 
     /// Verifies `signature` over `message`: the signature is exactly as long as the modulus
@@ -60,44 +135,57 @@ impl RsaKey {
         if signature.len() != self.len {
             return Err(Error::InvalidSignature);
         }
-        let precision = self.key.n_bits_precision();
-        let s =
-            BoxedUint::from_be_slice(signature, precision).map_err(|_| Error::InvalidSignature)?;
-        if s >= *self.key.n().as_ref() {
-            return Err(Error::InvalidSignature);
+        let mut em = [0u8; MAX_LEN];
+        let em = em.get_mut(..self.len).ok_or(Error::InvalidSignature)?;
+        match &self.fast {
+            Fast::Bits2048(m) => m.rsavp1(signature, em),
+            Fast::Bits3072(m) => m.rsavp1(signature, em),
+            Fast::Bits4096(m) => m.rsavp1(signature, em),
         }
-        let m = rsa::hazmat::rsa_encrypt(&self.key, &s).map_err(|_| Error::InvalidSignature)?;
-        let m = m.to_be_bytes();
-        // `m` has the modulus' limb precision: any bytes before the last `len` must be zero.
-        let split = m
-            .len()
-            .checked_sub(self.len)
+        .ok_or(Error::InvalidSignature)?;
+        let mut expected = [0u8; MAX_LEN];
+        let expected = expected
+            .get_mut(..self.len)
             .ok_or(Error::InvalidSignature)?;
-        let (high, em) = m.split_at(split);
-        let expected = encode(&Sha256::digest(message), self.len).ok_or(Error::InvalidSignature)?;
-        let high_zero = high.iter().fold(0u8, |acc, b| acc | b).ct_eq(&0);
-        if bool::from(high_zero & em.ct_eq(&expected)) {
+        encode(&Sha256::digest(message), expected).ok_or(Error::InvalidSignature)?;
+        if bool::from(em.ct_eq(expected)) {
             Ok(())
         } else {
             Err(Error::InvalidSignature)
         }
     }
+
+    /// RSAVP1 through the `rsa` crate (the reference for the fast path).
+    #[cfg(test)]
+    fn rsavp1_reference(&self, signature: &[u8]) -> Option<alloc::vec::Vec<u8>> {
+        let s = BoxedUint::from_be_slice(signature, self.key.n_bits_precision()).ok()?;
+        if s >= *self.key.n().as_ref() {
+            return None;
+        }
+        let m = rsa::hazmat::rsa_encrypt(&self.key, &s).ok()?.to_be_bytes();
+        let split = m.len().checked_sub(self.len)?;
+        let (high, low) = m.split_at(split);
+        high.iter().all(|&b| b == 0).then(|| low.to_vec())
+    }
 }
 
-/// EMSA-PKCS1-v1_5 encoding of a SHA-256 hash for a `k`-byte modulus (RFC 8017 section 9.2).
-fn encode(hash: &[u8], k: usize) -> Option<alloc::vec::Vec<u8>> {
+/// EMSA-PKCS1-v1_5 encoding of a SHA-256 hash into `em`, whose length is the modulus length
+/// (RFC 8017 section 9.2): `0x00 0x01 PS 0x00 DigestInfo || H` with at least 8 bytes of PS.
+fn encode(hash: &[u8], em: &mut [u8]) -> Option<()> {
     let t_len = DIGEST_INFO_SHA256.len().checked_add(hash.len())?;
-    let ps_len = k.checked_sub(t_len)?.checked_sub(3)?;
-    if ps_len < 8 {
+    let ps_end = em.len().checked_sub(t_len)?.checked_sub(1)?;
+    if ps_end < 10 {
         return None;
     }
-    let mut em = alloc::vec::Vec::with_capacity(k);
-    em.extend_from_slice(&[0x00, 0x01]);
-    em.resize(ps_len.checked_add(2)?, 0xff);
-    em.push(0x00);
-    em.extend_from_slice(&DIGEST_INFO_SHA256);
-    em.extend_from_slice(hash);
-    Some(em)
+    let (head, t) = em.split_at_mut(ps_end);
+    head.fill(0xff);
+    head.get_mut(..2)?.copy_from_slice(&[0x00, 0x01]);
+    let (zero, t) = t.split_first_mut()?;
+    *zero = 0;
+    let (digest_info, h) = t.split_at_mut(DIGEST_INFO_SHA256.len());
+    digest_info.copy_from_slice(&DIGEST_INFO_SHA256);
+    h.copy_from_slice(hash);
+    Some(())
 }
 
 /// `bytes` without its leading zero bytes.
@@ -109,17 +197,18 @@ fn strip_zeros(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
 
     #[test]
     fn encoding_layout() {
-        let em = encode(&[0xaa; 32], 256).unwrap();
-        assert_eq!(em.len(), 256);
+        let mut em = vec![0u8; 256];
+        encode(&[0xaa; 32], &mut em).unwrap();
         assert_eq!(&em[..2], &[0, 1]);
         assert!(em[2..256 - 52].iter().all(|&b| b == 0xff));
         assert_eq!(em[256 - 52], 0);
         assert_eq!(&em[256 - 51..256 - 32], &DIGEST_INFO_SHA256);
         assert_eq!(&em[256 - 32..], &[0xaa; 32]);
-        assert!(encode(&[0; 32], 61).is_none());
+        assert!(encode(&[0; 32], &mut [0u8; 61]).is_none());
     }
 
     #[test]
@@ -135,5 +224,46 @@ mod tests {
             KeyFault::ModulusSize { bits: 1024 }
         );
         assert!(RsaKey::from_components(&n, &[0, 1, 0, 1]).is_ok());
+    }
+
+    /// Real moduli of 2048, 3072 and 4096 bits (from the committed interop key sets), and odd
+    /// sizes in between, each with its class of fixed-size integer.
+    fn moduli() -> vec::Vec<vec::Vec<u8>> {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let data: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/data/interop_jwt.json")).unwrap();
+        let mut out = vec::Vec::new();
+        for set in data["key_sets"].as_object().unwrap().values() {
+            for key in set["keys"].as_array().unwrap() {
+                if let Some(n) = key["n"].as_str() {
+                    out.push(Base64UrlUnpadded::decode_vec(n).unwrap());
+                }
+            }
+        }
+        // Odd sizes: 2056 and 3080 bits (any odd number of that size is a valid modulus here).
+        out.push([&[0x80u8][..], &[0x5bu8; 256]].concat());
+        out.push([&[0x80u8][..], &[0x5bu8; 384]].concat());
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The fast RSAVP1 agrees with the rsa crate's on random signatures (below and above
+        /// the modulus) for every size class.
+        #[test]
+        fn fast_rsavp1_equals_the_rsa_crate(seed in proptest::prelude::any::<[u8; 32]>(), top in 0u8..=255) {
+            for n in moduli() {
+                let key = RsaKey::from_components(&n, &EXPONENT).unwrap();
+                let mut signature: vec::Vec<u8> = (0..key.len).map(|i| seed[i % 32] ^ i.to_le_bytes()[0]).collect();
+                signature[0] = top;
+                let mut fast = vec![0u8; key.len];
+                let ok = match &key.fast {
+                    Fast::Bits2048(m) => m.rsavp1(&signature, &mut fast),
+                    Fast::Bits3072(m) => m.rsavp1(&signature, &mut fast),
+                    Fast::Bits4096(m) => m.rsavp1(&signature, &mut fast),
+                };
+                proptest::prop_assert_eq!(ok.map(|()| fast), key.rsavp1_reference(&signature));
+            }
+        }
     }
 }
