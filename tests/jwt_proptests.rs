@@ -119,8 +119,8 @@ proptest! {
 }
 
 /// Deeply nested JSON (depth 100 000) in every parser, on a thread with a 64 KiB stack:
-/// an error, never a stack overflow. Inputs are built on the main thread; only parsing and
-/// verification run on the small stack.
+/// an error, never a stack overflow. Inputs and the key set are built on the main thread and
+/// borrowed; parsing and verification run on the small stack.
 #[test]
 fn deep_nesting_on_a_small_stack() {
     let (key, set) = key_and_set();
@@ -138,31 +138,31 @@ fn deep_nesting_on_a_small_stack() {
         br#"{"alg":"ES256","kid":"k"}"#,
         deep_object.as_bytes(),
     );
-    let handle = std::thread::Builder::new()
-        .stack_size(64 * 1024)
-        .spawn(move || {
-            assert!(KeySet::<2>::from_json(deep.as_bytes()).is_err());
-            assert_eq!(
-                KeySet::<2>::from_json(deep_object.as_bytes()).unwrap_err(),
-                hookverify::Error::InvalidJwks(hookverify::JwksFault::TooDeep)
-            );
-            let mut buf = vec![0u8; 300_000];
-            let now = UnixTime::from_secs(1_800_000_000);
-            let v = JwtVerifier::new(&set).with_max_token_len(1 << 20);
-            let too_deep = hookverify::Error::InvalidToken(hookverify::TokenFault::TooDeep);
-            assert_eq!(
-                v.verify(in_header.as_bytes(), b"", now, &mut buf)
-                    .unwrap_err(),
-                too_deep
-            );
-            assert_eq!(
-                v.verify(in_claims.as_bytes(), b"", now, &mut buf)
-                    .unwrap_err(),
-                too_deep
-            );
-        })
-        .unwrap();
-    handle
-        .join()
-        .expect("a parser overflowed the 64 KiB stack or panicked");
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn_scoped(scope, || {
+                assert!(KeySet::<2>::from_json(deep.as_bytes()).is_err());
+                assert_eq!(
+                    KeySet::<2>::from_json(deep_object.as_bytes()).unwrap_err(),
+                    hookverify::Error::InvalidJwks(hookverify::JwksFault::TooDeep)
+                );
+                let mut buf = vec![0u8; 300_000];
+                let now = UnixTime::from_secs(1_800_000_000);
+                let v = JwtVerifier::new(&set).with_max_token_len(1 << 20);
+                let too_deep = hookverify::Error::InvalidToken(hookverify::TokenFault::TooDeep);
+                let err = v
+                    .verify(in_header.as_bytes(), b"", now, &mut buf)
+                    .unwrap_err();
+                assert_eq!(err, too_deep);
+                let err = v
+                    .verify(in_claims.as_bytes(), b"", now, &mut buf)
+                    .unwrap_err();
+                assert_eq!(err, too_deep);
+            })
+            .unwrap();
+        handle
+            .join()
+            .expect("a parser overflowed the 64 KiB stack or panicked");
+    });
 }
