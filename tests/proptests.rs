@@ -139,3 +139,39 @@ proptest! {
         prop_assert_eq!(pending.finish(), one_shot);
     }
 }
+
+/// Oversized and hostile header values on a thread with a 64 KiB stack: errors, no crash.
+#[test]
+fn oversized_headers_on_a_small_stack() {
+    let huge = "v1,".repeat(1 << 20);
+    let spaces = " ".repeat(1 << 20);
+    let digits = "9".repeat(1 << 16);
+    let id = "a".repeat(1 << 16);
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn_scoped(scope, || {
+                let v = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+                let now = UnixTime::from_secs(1_614_265_330);
+                for (id, ts, sig) in [
+                    ("msg_1", "1614265330", huge.as_str()),
+                    ("msg_1", "1614265330", spaces.as_str()),
+                    ("msg_1", digits.as_str(), "v1,x"),
+                    (id.as_str(), "1614265330", "v1,x"),
+                ] {
+                    let err = v
+                        .verify(&WebhookHeaders::new(id, ts, sig), &[], now)
+                        .unwrap_err();
+                    assert_eq!(err.code(), "invalid-header");
+                }
+                let long_secret = format!("whsec_{}", "A".repeat(1 << 20));
+                assert_eq!(
+                    Verifier::new(&long_secret).unwrap_err().code(),
+                    "invalid-secret"
+                );
+            })
+            .unwrap()
+            .join()
+            .expect("a header parser overflowed the 64 KiB stack or panicked");
+    });
+}
