@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60) on its seed corpus, and fails if any
+# target crashes (a panic is a broken invariant; see README.md here for what to do next).
+#
+#   fuzz/run.sh 30                 # all targets, 30 s each
+#   fuzz/run.sh 300 jwt jwks       # only these
+#
+# Needs the nightly toolchain (`cargo +nightly`). Installs cargo-fuzz when it is missing and
+# regenerates the seed corpus (make_corpus.py) first. Logs: fuzz/target/run-logs/<target>.log;
+# crashing inputs: fuzz/artifacts/<target>/.
+set -uo pipefail
+
+cd "$(dirname "$0")"
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(signature_header hmac_delivery hmac_streaming jwks jwt es256_differential rs256_differential)
+fi
+
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked || exit 2
+fi
+python3 make_corpus.py || exit 2
+cargo +nightly fuzz build || exit 2
+
+dict_for() {
+    case "$1" in
+        signature_header | hmac_delivery) echo "-dict=dict/headers.dict" ;;
+        jwks | jwt) echo "-dict=dict/json.dict" ;;
+        *) echo "" ;;
+    esac
+}
+
+logs=target/run-logs
+mkdir -p "$logs"
+failed=()
+summary=()
+for t in "${targets[@]}"; do
+    echo "=== $t: ${seconds}s"
+    mkdir -p "corpus/$t"
+    # shellcheck disable=SC2046
+    cargo +nightly fuzz run "$t" "corpus/$t" -- \
+        -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+        $(dict_for "$t") >"$logs/$t.log" 2>&1
+    status=$?
+    done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$logs/$t.log" | tail -1)
+    runs=$(grep -E '^stat::number_of_executed_units:' "$logs/$t.log" | tail -1 | awk '{print $2}')
+    cov=$(sed -nE 's/.* cov: ([0-9]+) ft: ([0-9]+) corp: ([^ ]+).*/cov \1, ft \2, corpus \3/p' <<<"$done_line")
+    if [ "$status" -ne 0 ]; then
+        failed+=("$t")
+        echo "!!! $t FAILED (exit $status); log: fuzz/$logs/$t.log"
+        grep -E "panicked at|ERROR: libFuzzer|SUMMARY|Test unit written to" "$logs/$t.log" | head -8
+        summary+=("$(printf '%-20s FAILED (exit %s) after %s executions' "$t" "$status" "${runs:-?}")")
+    else
+        summary+=("$(printf '%-20s %12s executions  %s' "$t" "${runs:-?}" "${cov:-?}")")
+    fi
+done
+
+echo
+echo "=== executions per target (${seconds}s each)"
+printf '%s\n' "${summary[@]}"
+if [ ${#failed[@]} -ne 0 ]; then
+    echo "FAILED: ${failed[*]} (inputs in fuzz/artifacts/<target>/)"
+    exit 1
+fi
