@@ -7,6 +7,8 @@
 //! table and returns early; `base64ct`'s constant-time decoder, several times slower, is the
 //! reference it is tested against.
 
+use crate::signature::Sextets;
+
 /// Decodes `input` into `out`, refusing padding, characters outside the URL-safe alphabet,
 /// non-canonical trailing bits and impossible lengths. `Err(true)` when `out` is too small.
 pub(crate) fn decode<'o>(input: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], bool> {
@@ -49,26 +51,12 @@ pub(crate) fn decode<'o>(input: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], bo
 
 /// The value of a base64url character.
 fn sextet(c: u8) -> Option<u32> {
-    let value = DECODE.get(usize::from(c)).copied().unwrap_or(INVALID);
-    (value != INVALID).then_some(u32::from(value))
+    URL_SAFE.get(c)
 }
 
-const INVALID: u8 = 0xff;
-
-/// The URL-safe alphabet (RFC 4648 section 5, table 2) as a decoding table.
-// Evaluated at compile time: an out-of-range index would fail the build, not panic at run
-// time, and `i < 64` fits a `u8`.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const DECODE: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut table = [INVALID; 256];
-    let mut i = 0;
-    while i < alphabet.len() {
-        table[alphabet[i] as usize] = i as u8;
-        i += 1;
-    }
-    table
-};
+/// The URL-safe alphabet (RFC 4648 section 5, table 2).
+const URL_SAFE: Sextets =
+    Sextets::new(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
 /// The number of bytes `len` unpadded base64 characters decode to (an upper bound when the
 /// length is impossible).

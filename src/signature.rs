@@ -76,10 +76,7 @@ fn v1_payload(entry: &[u8]) -> Option<&[u8]> {
 /// which is secret until it matches, must be (and is) constant time.
 pub(crate) fn decode_tag(payload: &[u8]) -> Option<[u8; TAG_LEN]> {
     let payload: &[u8; ENCODED_TAG_LEN] = payload.try_into().ok()?;
-    let sextet = |c: u8| -> Option<u32> {
-        let value = DECODE.get(usize::from(c)).copied().unwrap_or(INVALID);
-        (value != INVALID).then_some(u32::from(value))
-    };
+    let sextet = |c: u8| STANDARD.get(c);
     let mut tag = [0u8; TAG_LEN];
     // Ten full groups: 4 characters, 3 bytes each.
     for (quad, out) in payload.chunks_exact(4).zip(tag.chunks_exact_mut(3)) {
@@ -102,23 +99,40 @@ pub(crate) fn decode_tag(payload: &[u8]) -> Option<[u8; TAG_LEN]> {
     Some(tag)
 }
 
-/// Marks a byte outside the standard base64 alphabet in [`DECODE`].
-const INVALID: u8 = 0xff;
+/// A base64 decoding table: the value of each character of a 64-character alphabet.
+pub(crate) struct Sextets([u8; 256]);
 
-/// The standard base64 alphabet (RFC 4648 section 4, table 1) as a decoding table.
-// Evaluated at compile time: an out-of-range index would fail the build, not panic at run
-// time, and `i < 64` fits a `u8`.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const DECODE: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut table = [INVALID; 256];
-    let mut i = 0;
-    while i < alphabet.len() {
-        table[alphabet[i] as usize] = i as u8;
-        i += 1;
+impl Sextets {
+    const INVALID: u8 = 0xff;
+
+    /// The table of `alphabet`, built at compile time.
+    // Indices are in bounds by construction (`i < 64`, and a `u8` indexes 256 entries), and
+    // `i < 64` neither overflows nor truncates to `u8`; callers evaluate this in constants.
+    #[allow(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::arithmetic_side_effects
+    )]
+    pub(crate) const fn new(alphabet: &[u8; 64]) -> Self {
+        let mut table = [Self::INVALID; 256];
+        let mut i = 0;
+        while i < alphabet.len() {
+            table[alphabet[i] as usize] = i as u8;
+            i += 1;
+        }
+        Self(table)
     }
-    table
-};
+
+    /// The value of `c`, or `None` outside the alphabet.
+    pub(crate) fn get(&self, c: u8) -> Option<u32> {
+        let value = self.0.get(usize::from(c)).copied().unwrap_or(Self::INVALID);
+        (value != Self::INVALID).then_some(u32::from(value))
+    }
+}
+
+/// The standard base64 alphabet (RFC 4648 section 4, table 1).
+const STANDARD: Sextets =
+    Sextets::new(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
 
 #[cfg(test)]
 mod tests {
