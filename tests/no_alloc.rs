@@ -1,4 +1,5 @@
-//! Zero heap allocations on the verification path, one-shot and streaming, for a 64 KiB body.
+//! Zero heap allocations on the verification paths: HMAC one-shot and streaming for a 64 KiB
+//! body, EC JWKS parsing and ES256 verification, RS256 verification (after key parsing).
 //!
 //! A counting global allocator counts only the allocations made by the current thread while
 //! the counter is armed, so the test harness's own threads cannot disturb the count.
@@ -188,4 +189,52 @@ fn es256_jwks_parsing_and_verification_allocate_nothing() {
     });
     assert_eq!(result, Ok(Some(UnixTime::from_secs(1_800_000_600))));
     assert_eq!(n, 0, "ES256 verification allocated");
+}
+
+/// RS256: parsing an RSA key allocates (the `rsa` crate's big integers), verifying does not.
+/// Tokens and key sets come from the Python interop data (`tests/data/interop_jwt.json`), for
+/// every modulus size.
+#[cfg(feature = "rs256")]
+#[test]
+fn rs256_verification_allocates_nothing() {
+    use hookverify::{JwtVerifier, KeySet};
+    use serde_json::Value;
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/interop_jwt.json");
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut sizes = std::collections::BTreeSet::new();
+    for case in file["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        if !name.starts_with("valid-rs256") {
+            continue;
+        }
+        let set_name = case["key_set"].as_str().unwrap();
+        let jwks = file["key_sets"][set_name].to_string();
+        let set = KeySet::<4>::from_json(jwks.as_bytes()).unwrap();
+        let audiences: Vec<&str> = case["audiences"]
+            .as_array()
+            .map(|a| a.iter().map(|a| a.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        let mut verifier = JwtVerifier::new(&set);
+        if let Some(issuer) = case["issuer"].as_str() {
+            verifier = verifier.with_issuer(issuer);
+        }
+        if !audiences.is_empty() {
+            verifier = verifier.with_audiences(&audiences);
+        }
+        let token = case["token"].as_str().unwrap().as_bytes();
+        let now = UnixTime::from_secs(case["now"].as_u64().unwrap());
+        let (result, n) = allocations(|| {
+            let mut buf = [0u8; 8192];
+            verifier.verify(token, b"", now, &mut buf).map(|_| ())
+        });
+        assert_eq!(result, Ok(()), "{name}");
+        assert_eq!(n, 0, "{name}: RS256 verification allocated");
+        sizes.insert(set_name);
+    }
+    assert_eq!(
+        sizes.into_iter().collect::<Vec<_>>(),
+        ["set-mixed", "set-rsa2048", "set-rsa3072", "set-rsa4096"],
+        "every modulus size (and the mixed EC+RSA set) is covered"
+    );
 }
