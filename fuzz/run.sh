@@ -25,7 +25,13 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
 fi
 python3 make_corpus.py || exit 2
 sanitizer="${FUZZ_SANITIZER:-address}"
-cargo +nightly fuzz build -s "$sanitizer" || exit 2
+# Other sanitizers build into their own directory, so that switching does not rebuild (or
+# replace under a running fuzzer) the ASan binaries.
+build_dir=()
+if [ "$sanitizer" != address ]; then
+    build_dir=(--target-dir "target/sanitizer-$sanitizer")
+fi
+cargo +nightly fuzz build -s "$sanitizer" "${build_dir[@]}" || exit 2
 
 dict_for() {
     case "$1" in
@@ -43,7 +49,7 @@ for t in "${targets[@]}"; do
     echo "=== $t: ${seconds}s"
     mkdir -p "corpus/$t"
     # shellcheck disable=SC2046
-    cargo +nightly fuzz run -s "$sanitizer" "$t" "corpus/$t" -- \
+    cargo +nightly fuzz run -s "$sanitizer" "${build_dir[@]}" "$t" "corpus/$t" -- \
         -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
         $(dict_for "$t") >"$logs/$t.log" 2>&1
     status=$?
