@@ -84,11 +84,13 @@ fn touch<T: Clone>(sources: &[&T; 2]) {
     std::hint::black_box((sources[0].clone(), sources[1].clone()));
 }
 
-/// Drains the setup's stores and runs the operation once untimed, so that the timed run starts
-/// from the same machine state whichever object the setup copied from.
-fn settle(op: impl Fn() -> bool) {
+/// Times `op` for `class`, after draining the setup's stores and running `op` once untimed, so
+/// that the timed run starts from the same machine state whichever object the setup copied
+/// from.
+fn measure(runner: &mut CtRunner, class: Class, op: impl Fn() -> bool) {
     std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
     std::hint::black_box(op());
+    runner.run_one(class, op);
 }
 
 fn tag_first_vs_last(runner: &mut CtRunner, rng: &mut BenchRng) {
@@ -118,8 +120,7 @@ fn tags(runner: &mut CtRunner, rng: &mut BenchRng, left: usize, right: usize) {
         slot.copy_from_slice([&left, &right][index(class)].as_bytes());
         touch(&[&left, &right]);
         let h = WebhookHeaders::new(ID, TS, std::str::from_utf8(&slot).unwrap());
-        settle(|| verifier.verify(&h, BODY, NOW).is_err());
-        runner.run_one(class, || verifier.verify(&h, BODY, NOW).is_err());
+        measure(runner, class, || verifier.verify(&h, BODY, NOW).is_err());
     }
 }
 
@@ -142,8 +143,7 @@ fn secrets(runner: &mut CtRunner, rng: &mut BenchRng, key_a: [u8; 32], key_b: [u
     for class in classes(rng) {
         slot.clone_from([&a, &b][index(class)]);
         touch(&[&a, &b]);
-        settle(|| slot.verify(&h, BODY, NOW).is_err());
-        runner.run_one(class, || slot.verify(&h, BODY, NOW).is_err());
+        measure(runner, class, || slot.verify(&h, BODY, NOW).is_err());
     }
 }
 
@@ -153,8 +153,7 @@ fn control_label_only(runner: &mut CtRunner, rng: &mut BenchRng) {
     let sig = format!("v1,{}", Base64::encode_string(&tag(&[0x77u8; 32])));
     let h = WebhookHeaders::new(ID, TS, &sig);
     for class in classes(rng) {
-        settle(|| verifier.verify(&h, BODY, NOW).is_err());
-        runner.run_one(class, || verifier.verify(&h, BODY, NOW).is_err());
+        measure(runner, class, || verifier.verify(&h, BODY, NOW).is_err());
     }
 }
 
