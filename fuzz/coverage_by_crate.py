@@ -16,8 +16,9 @@ import re
 import sys
 
 # Paths in the report are absolute, from the build: this checkout's fuzz/ and src/.
-FUZZ_DIR = os.path.dirname(os.path.abspath(__file__)) + "/"
-SRC_DIR = os.path.join(os.path.dirname(FUZZ_DIR.rstrip("/")), "src") + "/"
+HERE = os.path.dirname(os.path.abspath(__file__))
+FUZZ_DIR = HERE + "/"
+SRC_DIR = os.path.join(os.path.dirname(HERE), "src") + "/"
 
 LINE = re.compile(r"(?:UN)?COVERED_FUNC: hits: \d+ edges: (\d+)/(\d+) (.*) (\S+):\d+$")
 
