@@ -3,10 +3,11 @@
 use core::fmt;
 
 use base64ct::{Base64, Base64Unpadded, Encoding};
+use hmac::digest::FixedOutput;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::{Error, SecretFault};
 
@@ -104,9 +105,10 @@ impl SecretKey {
     pub fn verify_mac(&self, message: &[u8], tag: &[u8]) -> Result<(), Error> {
         let mut mac = self.start();
         mac.update(message);
+        // The computed tag is a `Tag`: wiped when it goes out of scope, on every path.
         let computed = finish(mac);
         let ok = match <&[u8; TAG_LEN]>::try_from(tag) {
-            Ok(tag) => tag_matches(&computed, tag),
+            Ok(tag) => computed.matches(tag),
             Err(_) => Choice::from(0),
         };
         if bool::from(ok) {
@@ -126,24 +128,60 @@ impl SecretKey {
     }
 }
 
-/// Finalizes an HMAC computation into a plain tag array (wiped by the caller's scope).
-pub(crate) fn finish(mac: HmacSha256) -> [u8; TAG_LEN] {
-    mac.finalize().into_bytes().into()
+/// A computed HMAC-SHA256 tag. It is secret until it matched (knowing it for a message is
+/// forging that message), so it is compared only in constant time ([`matches`](Self::matches)),
+/// never printed, and wiped when dropped, on every path out of a verification.
+pub(crate) struct Tag([u8; TAG_LEN]);
+
+impl Tag {
+    /// Constant-time equality with `candidate`: the time taken does not depend on where they
+    /// differ.
+    ///
+    /// The differences of all four 64-bit words are OR-ed together with no data-dependent
+    /// branch, and only that one accumulated word goes through `subtle` (one optimization
+    /// barrier instead of one per byte, as `<[u8]>::ct_eq` has: 32 barriers cost more than the
+    /// rest of a 0-byte delivery's comparison).
+    pub(crate) fn matches(&self, candidate: &[u8; TAG_LEN]) -> Choice {
+        let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().unwrap_or_default());
+        let difference = self
+            .0
+            .chunks_exact(8)
+            .zip(candidate.chunks_exact(8))
+            .fold(0u64, |acc, (a, b)| acc | (word(a) ^ word(b)));
+        difference.ct_eq(&0)
+    }
+
+    /// Overwrites the tag with zeros (what dropping it does).
+    fn wipe(&mut self) {
+        self.0.zeroize();
+    }
+
+    /// The tag's bytes, for tests that sign with the crate's own HMAC.
+    #[cfg(test)]
+    pub(crate) const fn bytes(&self) -> [u8; TAG_LEN] {
+        self.0
+    }
 }
 
-/// Constant-time equality of two tags: the time taken does not depend on where they differ.
-///
-/// The differences of all four 64-bit words are OR-ed together with no data-dependent branch,
-/// and only that one accumulated word goes through `subtle` (one optimization barrier instead
-/// of one per byte, as `<[u8]>::ct_eq` has: 32 barriers cost more than the rest of a 0-byte
-/// delivery's comparison).
-pub(crate) fn tag_matches(computed: &[u8; TAG_LEN], candidate: &[u8; TAG_LEN]) -> Choice {
-    let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().unwrap_or_default());
-    let difference = computed
-        .chunks_exact(8)
-        .zip(candidate.chunks_exact(8))
-        .fold(0u64, |acc, (a, b)| acc | (word(a) ^ word(b)));
-    difference.ct_eq(&0)
+impl Drop for Tag {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl ZeroizeOnDrop for Tag {}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Tag(<redacted>)")
+    }
+}
+
+/// Finalizes an HMAC computation straight into a [`Tag`] (no intermediate copy of the output).
+pub(crate) fn finish(mac: HmacSha256) -> Tag {
+    let mut tag = Tag([0; TAG_LEN]);
+    FixedOutput::finalize_into(mac, (&mut tag.0).into());
+    tag
 }
 
 impl fmt::Debug for SecretKey {
@@ -188,7 +226,8 @@ mod tests {
             let mut m = with.start();
             m.update(b"x");
             m
-        });
+        })
+        .bytes();
         assert!(without.verify_mac(b"x", &tag).is_ok());
     }
 
@@ -203,7 +242,8 @@ mod tests {
                 let mut m = raw.start();
                 m.update(b"message");
                 m
-            });
+            })
+            .bytes();
             assert!(key.verify_mac(b"message", &tag).is_ok());
         }
     }
@@ -244,15 +284,32 @@ mod tests {
 
     #[test]
     fn tag_comparison_sees_every_bit() {
-        let tag = [0x5au8; TAG_LEN];
-        assert!(bool::from(tag_matches(&tag, &tag)));
+        let bytes = [0x5au8; TAG_LEN];
+        let tag = Tag(bytes);
+        assert!(bool::from(tag.matches(&bytes)));
         for byte in 0..TAG_LEN {
             for bit in 0..8 {
-                let mut other = tag;
+                let mut other = bytes;
                 other[byte] ^= 1 << bit;
-                assert!(!bool::from(tag_matches(&tag, &other)), "{byte}:{bit}");
+                assert!(!bool::from(tag.matches(&other)), "{byte}:{bit}");
             }
         }
+    }
+
+    /// Every computed tag, in `verify_mac` as in the verifier, is a value that wipes itself
+    /// when dropped (`verify_mac` once left its computed tag in a plain array on the stack).
+    #[test]
+    fn computed_tags_are_wiped_on_drop() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>(_: &T) {}
+        let key = SecretKey::from_bytes(&[7u8; 32]).unwrap();
+        let tag = finish(key.start());
+        wiped_on_drop(&tag);
+        assert_eq!(format!("{tag:?}"), "Tag(<redacted>)");
+        let mut tag = tag;
+        assert_ne!(tag.0, [0u8; TAG_LEN]);
+        // What `Drop` runs, observed on a live value.
+        tag.wipe();
+        assert_eq!(tag.0, [0u8; TAG_LEN]);
     }
 
     #[test]
@@ -268,7 +325,8 @@ mod tests {
             let mut m = key.start();
             m.update(b"m");
             m
-        });
+        })
+        .bytes();
         assert!(key.verify_mac(b"m", &tag).is_ok());
         for len in 0..TAG_LEN {
             assert!(

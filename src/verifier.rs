@@ -7,7 +7,7 @@ use subtle::{Choice, ConditionallySelectable};
 use zeroize::Zeroize;
 
 use crate::headers::{parse_id, parse_timestamp};
-use crate::secret::{HmacSha256, finish, tag_matches};
+use crate::secret::{HmacSha256, Tag, finish};
 use crate::signature::{
     DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES, SignatureList, decode_tag,
 };
@@ -271,6 +271,23 @@ impl<const N: usize> fmt::Debug for Verifier<N> {
 
 /// A verification in progress, created by [`Verifier::begin`]: the headers are checked, the
 /// body is fed with [`update`](Self::update), and [`finish`](Self::finish) gives the verdict.
+///
+/// Nothing is verified until `finish` returns `Ok`, so dropping the value unfinished is a
+/// mistake the compiler reports (`#[must_use]`):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// # use hookverify::{UnixTime, Verifier, WebhookHeaders};
+/// # fn main() -> Result<(), hookverify::Error> {
+/// # let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+/// # let headers = WebhookHeaders::new("msg_1", "1614265330", "v1,x");
+/// verifier.begin(&headers, UnixTime::from_secs(1614265330))?; // error: unused `PendingVerification`
+/// # Ok(())
+/// # }
+/// ```
+///
+/// (The same lines with the value bound and finished compile; see [`Verifier::begin`].)
+#[must_use = "the body is not verified until `finish()` returns `Ok`"]
 pub struct PendingVerification<'a, const N: usize = DEFAULT_CAPACITY> {
     macs: heapless::Vec<HmacSha256, N>,
     id: &'a str,
@@ -302,7 +319,8 @@ impl<'a, const N: usize> PendingVerification<'a, N> {
             timestamp,
             signatures,
         } = self;
-        let mut tags = heapless::Vec::<[u8; 32], N>::new();
+        // Each `Tag` wipes itself when `tags` goes out of scope.
+        let mut tags = heapless::Vec::<Tag, N>::new();
         for mac in macs {
             // Cannot fail: same capacity.
             let _ = tags.push(finish(mac));
@@ -314,7 +332,7 @@ impl<'a, const N: usize> PendingVerification<'a, N> {
                 continue;
             };
             for (hit, tag) in hits.iter_mut().zip(&tags) {
-                *hit |= tag_matches(tag, &candidate);
+                *hit |= tag.matches(&candidate);
             }
             candidate.zeroize();
         }
@@ -327,7 +345,6 @@ impl<'a, const N: usize> PendingVerification<'a, N> {
             matched |= *hit;
         }
         let secrets = tags.len();
-        tags.iter_mut().for_each(Zeroize::zeroize);
         if bool::from(matched) {
             Ok(Verified {
                 id,
@@ -445,7 +462,7 @@ mod tests {
         pending.update(BODY);
         let retired_sig = {
             use base64ct::{Base64, Encoding};
-            let tag = finish(pending.macs.into_iter().next().unwrap());
+            let tag = finish(pending.macs.into_iter().next().unwrap()).bytes();
             format!("v1,{}", Base64::encode_string(&tag))
         };
         let current_sig = SIG;
