@@ -66,42 +66,60 @@ impl<'a> WebhookHeaders<'a> {
     }
 
     /// Finds the headers through `lookup`, which is given a lowercase header name and returns
-    /// that header's value, matching names case-insensitively (as HTTP requires,
-    /// RFC 9110 section 5.1).
+    /// **every** value of that header in the request (matching names case-insensitively, as
+    /// HTTP requires, RFC 9110 section 5.1): an iterator, a slice's iterator, or an `Option`
+    /// when the map holds one value per name.
     ///
     /// The `webhook-*` family is used when any of its three headers is present; only when none
     /// is does this fall back to the `svix-*` family. The two are never mixed.
     ///
+    /// A signed header that appears twice is refused: a proxy and this verifier could
+    /// otherwise read different values. With `http::HeaderMap` (axum, hyper, reqwest, tower),
+    /// pass all values with `get_all`, not only the first with `get`:
+    /// `|name| map.get_all(name).iter().map(|v| v.as_bytes())`.
+    ///
     /// ```
     /// # use hookverify::WebhookHeaders;
-    /// // With `http::HeaderMap`: `|name| map.get(name).map(|v| v.as_bytes())`.
     /// let captured = [("Svix-Id", "msg_1"), ("Svix-Timestamp", "1"), ("Svix-Signature", "v1,x")];
     /// let headers = WebhookHeaders::from_lookup(|name| {
-    ///     captured.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_bytes())
+    ///     captured.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_bytes())
     /// })?;
     /// # Ok::<(), hookverify::Error>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::MissingHeader`] naming the first absent header of the selected family.
-    pub fn from_lookup<F>(lookup: F) -> Result<Self, Error>
+    /// [`Error::MissingHeader`] naming the first absent header of the selected family, and
+    /// [`Error::InvalidHeader`] with [`HeaderFault::Duplicate`] when `lookup` returns more
+    /// than one value for a signed header of that family.
+    pub fn from_lookup<F, I>(mut lookup: F) -> Result<Self, Error>
     where
-        F: FnMut(&str) -> Option<&'a [u8]>,
+        F: FnMut(&'static str) -> I,
+        I: IntoIterator<Item = &'a [u8]>,
     {
-        Self::select(lookup)
-    }
-
-    /// The family rule of [`from_lookup`](Self::from_lookup), with `'static` names.
-    fn select<F>(mut lookup: F) -> Result<Self, Error>
-    where
-        F: FnMut(&'static str) -> Option<&'a [u8]>,
-    {
-        let mut found = [WEBHOOK.id, WEBHOOK.timestamp, WEBHOOK.signature].map(&mut lookup);
+        let mut find = |name: &'static str| {
+            let mut values = lookup(name).into_iter();
+            match (values.next(), values.next()) {
+                (Some(_), Some(_)) => Err(Error::InvalidHeader {
+                    name,
+                    fault: HeaderFault::Duplicate,
+                }),
+                (first, _) => Ok(first),
+            }
+        };
         let mut names = WEBHOOK;
+        let mut found = [
+            find(names.id)?,
+            find(names.timestamp)?,
+            find(names.signature)?,
+        ];
         if found.iter().all(Option::is_none) {
-            found = [SVIX.id, SVIX.timestamp, SVIX.signature].map(&mut lookup);
             names = SVIX;
+            found = [
+                find(names.id)?,
+                find(names.timestamp)?,
+                find(names.signature)?,
+            ];
         }
         let [id, timestamp, signature] = found;
         Ok(Self {
@@ -117,38 +135,24 @@ impl<'a> WebhookHeaders<'a> {
     }
 
     /// Finds the headers in a list of `(name, value)` pairs, names compared
-    /// case-insensitively, with the family rule of [`from_lookup`](Self::from_lookup).
+    /// case-insensitively, with the rules of [`from_lookup`](Self::from_lookup).
     ///
     /// # Errors
     ///
-    /// [`Error::MissingHeader`] as for `from_lookup`, and [`Error::InvalidHeader`] with
-    /// [`HeaderFault::Duplicate`] when a signed header appears more than once (a proxy and
-    /// the verifier could otherwise read different values).
+    /// As [`from_lookup`](Self::from_lookup): [`Error::MissingHeader`], and
+    /// [`Error::InvalidHeader`] with [`HeaderFault::Duplicate`] when a signed header appears
+    /// more than once.
     pub fn from_pairs<K, V>(pairs: &'a [(K, V)]) -> Result<Self, Error>
     where
         K: AsRef<str>,
         V: AsRef<[u8]>,
     {
-        let mut duplicate = None;
-        let headers = Self::select(|name| {
-            let mut matches = pairs
+        Self::from_lookup(|name| {
+            pairs
                 .iter()
-                .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_ref());
-            let first = matches.next();
-            if first.is_some() && matches.next().is_some() && duplicate.is_none() {
-                duplicate = Some(name);
-            }
-            first
-        })?;
-        // Only the selected family is ever looked up, so a duplicate is always one of its own.
-        match duplicate {
-            Some(name) => Err(Error::InvalidHeader {
-                name,
-                fault: HeaderFault::Duplicate,
-            }),
-            None => Ok(headers),
-        }
+                .filter(move |(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref())
+        })
     }
 
     /// The raw `webhook-signature` (or `svix-signature`) value.
@@ -286,6 +290,48 @@ mod tests {
             WebhookHeaders::from_pairs(&none),
             Err(Error::MissingHeader { name: "svix-id" })
         );
+    }
+
+    /// A lookup that reports every value (as `http::HeaderMap::get_all` does) refuses a
+    /// duplicated signed header on the `from_lookup` path too, not only in `from_pairs`.
+    #[test]
+    fn lookup_of_every_value_refuses_duplicates() {
+        let values: [(&str, &[&[u8]]); 3] = [
+            ("webhook-id", &[b"a"]),
+            ("webhook-timestamp", &[b"1"]),
+            ("webhook-signature", &[b"v1,x", b"v1,y"]),
+        ];
+        let lookup = |name: &str| {
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(&[][..], |(_, v)| *v)
+                .iter()
+                .copied()
+        };
+        assert_eq!(
+            WebhookHeaders::from_lookup(lookup),
+            Err(Error::InvalidHeader {
+                name: "webhook-signature",
+                fault: HeaderFault::Duplicate
+            })
+        );
+        // A duplicated id or timestamp is refused alike; one value each is accepted.
+        for name in ["webhook-id", "webhook-timestamp"] {
+            let twice = |asked: &str| {
+                let n = if asked == name { 2 } else { 1 };
+                core::iter::repeat_n(&b"1"[..], n)
+            };
+            assert_eq!(
+                WebhookHeaders::from_lookup(twice),
+                Err(Error::InvalidHeader {
+                    name,
+                    fault: HeaderFault::Duplicate
+                })
+            );
+        }
+        let once = |asked: &str| asked.starts_with("webhook-").then_some(&b"1"[..]);
+        assert!(WebhookHeaders::from_lookup(once).is_ok());
     }
 
     #[test]
