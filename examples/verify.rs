@@ -214,16 +214,19 @@ struct JwtPolicy<'c> {
 }
 
 impl<'c> JwtPolicy<'c> {
-    /// The library's verifier for this policy (default leeway and token size cap).
-    fn verifier(&self) -> JwtVerifier<'c, MAX_KEYS> {
+    /// The library's verifier for this policy (default leeway and token size cap); a
+    /// `--body-hash-claim` no token can carry is a usage error.
+    fn verifier(&self) -> Result<JwtVerifier<'c, MAX_KEYS>, Failure> {
         let mut verifier = JwtVerifier::new(self.keys).with_audiences(self.audiences);
         if let Some(issuer) = self.issuer {
             verifier = verifier.with_issuer(issuer);
         }
         if let Some(claim) = self.body_hash_claim {
-            verifier = verifier.with_body_hash_claim(claim);
+            verifier = verifier
+                .with_body_hash_claim(claim)
+                .map_err(|error| Failure::Failed(format!("--body-hash-claim: {error}")))?;
         }
-        verifier
+        Ok(verifier)
     }
 }
 
@@ -482,18 +485,15 @@ fn build_verifier(
 fn load_keys(json: &[u8], origin: &str) -> Result<Keys, Failure> {
     let keys = Keys::from_json(json)
         .map_err(|error| Failure::Rejected(format!("{}: {error} ({origin})", error.code())))?;
-    // `Refusal` gives the position only: read the kids for the notes.
-    let entries = serde_json::from_slice::<serde_json::Value>(json).ok();
     for refusal in keys.refused() {
-        let kid = entries
-            .as_ref()
-            .and_then(|set| set.get("keys")?.get(refusal.index)?.get("kid")?.as_str())
+        let kid = refusal
+            .kid()
             .map(|kid| format!(" (kid {})", quote(kid.as_bytes())))
             .unwrap_or_default();
         eprintln!(
             "note: key #{} refused: {}{kid}",
-            refusal.index.saturating_add(1),
-            refusal.fault
+            refusal.index().saturating_add(1),
+            refusal.fault()
         );
     }
     if keys.is_empty() {
@@ -598,7 +598,7 @@ fn verify_request(raw: &[u8], context: &Context<'_>) -> Result<String, Failure> 
     let request = parse_request(raw).map_err(Failure::Failed)?;
     let headers = WebhookHeaders::from_pairs(&request.headers)
         .map_err(|error| rejection(error, &request, context))?;
-    let jwt = context.jwt.map(|policy| policy.verifier());
+    let jwt = context.jwt.map(|policy| policy.verifier()).transpose()?;
     let mut claims = vec![0u8; DEFAULT_MAX_TOKEN_LEN];
     let delivery = verify_delivery(
         context.hmac,
@@ -841,12 +841,10 @@ fn jwt_time_hint(
         Error::Expired { .. } => "to check an old capture",
         _ => "to check it anyway, but is the sender's clock or this one wrong?",
     };
-    let verdict = inside.map(|at| {
+    // The policy was already built once for this request, so it builds again here.
+    let verdict = inside.zip(policy.verifier().ok()).map(|(at, verifier)| {
         let mut claims_buf = vec![0u8; DEFAULT_MAX_TOKEN_LEN];
-        match policy
-            .verifier()
-            .verify(token, body, UnixTime::from_secs(at), &mut claims_buf)
-        {
+        match verifier.verify(token, body, UnixTime::from_secs(at), &mut claims_buf) {
             Ok(_) => format!("; the token is otherwise valid: pass --now {at} {advice}"),
             Err(other) => format!("; at {at} it is rejected too ({})", other.code()),
         }

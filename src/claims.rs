@@ -61,7 +61,7 @@ pub(crate) fn read(json: &[u8], body_claim: Option<&str>) -> Result<Registered, 
 /// A type error in a claim is `invalid-claim`; broken JSON is `invalid-token`.
 fn typed<T>(value: Result<T, JsonError>, claim: &'static str) -> Result<T, Error> {
     value.map_err(|e| match e {
-        JsonError::Type => Error::InvalidClaim { claim },
+        JsonError::Type | JsonError::TooLong | JsonError::Escaped => Error::InvalidClaim { claim },
         other => structural(other),
     })
 }
@@ -69,7 +69,9 @@ fn typed<T>(value: Result<T, JsonError>, claim: &'static str) -> Result<T, Error
 fn structural(error: JsonError) -> Error {
     Error::InvalidToken(match error {
         JsonError::TooDeep => TokenFault::TooDeep,
-        JsonError::Syntax | JsonError::Type => TokenFault::Json,
+        JsonError::Syntax | JsonError::Type | JsonError::TooLong | JsonError::Escaped => {
+            TokenFault::Json
+        }
     })
 }
 
@@ -158,6 +160,21 @@ mod tests {
         assert_eq!(code(r#"{"exp":1,"\u0065xp":2}"#), "invalid-claim");
         let claims = read(br#"{"\u0069ss":"a\/b"}"#, None).unwrap();
         assert_eq!(claims.iss.unwrap().as_str(), "a/b");
+    }
+
+    /// A body-hash claim name longer than 32 bytes is found (it once never matched: the reader
+    /// compared at most 32 bytes of a member name), up to the claim-name cap.
+    #[test]
+    fn long_body_hash_claim_names_are_found() {
+        extern crate alloc;
+        use alloc::format;
+        let hash = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"; // SHA-256 of the empty body
+        for len in [33, 100, crate::MAX_CLAIM_NAME_LEN] {
+            let name = "h".repeat(len);
+            let json = format!(r#"{{"{name}":"{hash}"}}"#);
+            let claims = read(json.as_bytes(), Some(&name)).unwrap();
+            assert!(claims.body_hash.is_some(), "{len}");
+        }
     }
 
     #[test]

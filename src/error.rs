@@ -104,6 +104,21 @@ pub enum Error {
     /// The body's SHA-256 differs from the one the JWT's body-hash claim carries. Code
     /// `body-mismatch`.
     BodyMismatch,
+    /// The verifier's configuration cannot work: a mistake of the code that built it, found
+    /// when it was built, never a verdict on a delivery. Code `invalid-config`.
+    InvalidConfig(ConfigFault),
+}
+
+/// What is wrong with a verifier's configuration (see [`Error::InvalidConfig`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigFault {
+    /// A claim name to look for is empty or longer than the longest member name compared,
+    /// [`MAX_CLAIM_NAME_LEN`](crate::MAX_CLAIM_NAME_LEN): no token could ever carry it.
+    ClaimName {
+        /// The longest name accepted, in bytes.
+        max: usize,
+    },
 }
 
 /// What is wrong with a JWT's form (see [`Error::InvalidToken`]).
@@ -127,21 +142,27 @@ pub enum TokenFault {
     TooLarge,
 }
 
-/// What is wrong with a JSON Web Key Set (see [`Error::InvalidJwks`]).
+/// What is wrong with a JSON Web Key Set as a whole (see [`Error::InvalidJwks`]). A problem
+/// with one key never makes the set invalid: that key is refused alone
+/// ([`KeySet::refused`](crate::KeySet::refused)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JwksFault {
-    /// Not a JSON object with a `keys` array of objects, or a member of the wrong type.
+    /// Not a JSON object with one `keys` array of objects, or a key member of the wrong JSON
+    /// type.
     Json,
     /// The JSON nests deeper than allowed.
     TooDeep,
-    /// More keys than the set's capacity, or entries than the hard cap.
+    /// More entries in `keys` than the hard cap.
     TooManyKeys {
         /// The limit.
         max: usize,
     },
-    /// Two keys share a `kid`.
-    DuplicateKid,
+    /// The key set is longer than the hard cap.
+    TooLarge {
+        /// The limit in bytes.
+        max: usize,
+    },
 }
 
 /// What is wrong with a header value (see [`Error::InvalidHeader`]).
@@ -218,6 +239,7 @@ impl Error {
     /// | [`WrongAudience`](Error::WrongAudience) | `wrong-audience` |
     /// | [`InvalidJwks`](Error::InvalidJwks) | `invalid-jwks` |
     /// | [`BodyMismatch`](Error::BodyMismatch) | `body-mismatch` |
+    /// | [`InvalidConfig`](Error::InvalidConfig) | `invalid-config` |
     #[must_use]
     pub const fn code(&self) -> &'static str {
         match self {
@@ -240,6 +262,7 @@ impl Error {
             Self::WrongAudience => "wrong-audience",
             Self::InvalidJwks(_) => "invalid-jwks",
             Self::BodyMismatch => "body-mismatch",
+            Self::InvalidConfig(_) => "invalid-config",
         }
     }
 }
@@ -282,6 +305,7 @@ impl fmt::Display for Error {
             Self::WrongAudience => f.write_str("aud holds none of the expected audiences"),
             Self::InvalidJwks(fault) => write!(f, "key set {fault}"),
             Self::BodyMismatch => f.write_str("body does not match the token's body hash"),
+            Self::InvalidConfig(fault) => write!(f, "configuration {fault}"),
         }
     }
 }
@@ -318,8 +342,8 @@ impl fmt::Display for JwksFault {
         match *self {
             Self::Json => f.write_str("is not a JSON object with a keys array of key objects"),
             Self::TooDeep => f.write_str("nests JSON too deeply"),
-            Self::TooManyKeys { max } => write!(f, "holds more than {max} keys"),
-            Self::DuplicateKid => f.write_str("holds two keys with the same kid"),
+            Self::TooManyKeys { max } => write!(f, "holds more than {max} entries"),
+            Self::TooLarge { max } => write!(f, "is longer than {max} bytes"),
         }
     }
 }
@@ -344,6 +368,16 @@ impl fmt::Display for SecretFault {
             Self::NoSecrets => f.write_str("list is empty"),
             Self::TooMany { capacity } => {
                 write!(f, "list exceeds the verifier's capacity of {capacity}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for ConfigFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::ClaimName { max } => {
+                write!(f, "names a claim that is empty or longer than {max} bytes")
             }
         }
     }

@@ -10,6 +10,11 @@
 /// The deepest nesting of arrays and objects accepted in any JSON this crate parses.
 pub const MAX_JSON_DEPTH: usize = 16;
 
+/// The longest member name compared, in bytes (after unescaping): a claim this crate looks
+/// for (such as the body-hash claim) may have a name up to this long. Longer names are
+/// skipped, never compared.
+pub const MAX_CLAIM_NAME_LEN: usize = 256;
+
 /// Why JSON was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum JsonError {
@@ -19,6 +24,10 @@ pub(crate) enum JsonError {
     Type,
     /// Nested deeper than [`MAX_JSON_DEPTH`].
     TooDeep,
+    /// A well-formed string longer than the buffer it was read into.
+    TooLong,
+    /// A well-formed string with escapes, read where only an unescaped one is taken.
+    Escaped,
 }
 
 /// The type of the next value, from its first byte.
@@ -108,8 +117,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an object, calling `member` with each member's unescaped name (names longer
-    /// than 32 bytes arrive as `None`: no member this crate reads has such a name). `member`
-    /// must consume the value (with a `read_*` method or [`skip`](Self::skip)).
+    /// than [`MAX_CLAIM_NAME_LEN`] bytes arrive as `None`: no member this crate reads, and no
+    /// claim name a caller can configure, is that long). `member` must consume the value (with
+    /// a `read_*` method or [`skip`](Self::skip)).
     pub(crate) fn object<E: From<JsonError>>(
         &mut self,
         mut member: impl FnMut(&mut Self, Option<&str>) -> Result<(), E>,
@@ -126,7 +136,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         loop {
-            let mut name = heapless::String::<32>::new();
+            let mut name = heapless::String::<MAX_CLAIM_NAME_LEN>::new();
             let fits = self.string(|s| name.push_str(s).is_ok())?;
             self.eat(b':')?;
             member(self, fits.then_some(name.as_str()))?;
@@ -174,8 +184,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads a string, unescaped, into a bounded string; `Type` when it is not a string or
-    /// does not fit.
+    /// Reads a string, unescaped, into a bounded string; `Type` when it is not a string,
+    /// `TooLong` (with the string consumed) when it does not fit.
     pub(crate) fn read_string<const N: usize>(&mut self) -> Result<heapless::String<N>, JsonError> {
         if self.kind()? != Kind::String {
             return Err(JsonError::Type);
@@ -184,12 +194,13 @@ impl<'a> Reader<'a> {
         if self.string(|s| out.push_str(s).is_ok())? {
             Ok(out)
         } else {
-            Err(JsonError::Type)
+            Err(JsonError::TooLong)
         }
     }
 
     /// Reads a string that contains no escapes, borrowed from the input (base64url key
-    /// material never needs escapes); `Type` otherwise.
+    /// material never needs escapes); `Type` when it is not a string, `Escaped` (with the
+    /// string consumed) when it has escapes.
     pub(crate) fn read_raw_string(&mut self) -> Result<&'a str, JsonError> {
         if self.kind()? != Kind::String {
             return Err(JsonError::Type);
@@ -200,7 +211,7 @@ impl<'a> Reader<'a> {
         let end = self.pos.saturating_sub(1);
         let raw = self.input.get(start..end).ok_or(JsonError::Syntax)?;
         if raw.contains(&b'\\') {
-            return Err(JsonError::Type);
+            return Err(JsonError::Escaped);
         }
         core::str::from_utf8(raw).map_err(|_| JsonError::Syntax)
     }
@@ -531,22 +542,27 @@ mod tests {
         );
         assert_eq!(
             Reader::new(b"\"abcdefghi\"").read_string::<8>(),
-            Err(JsonError::Type)
+            Err(JsonError::TooLong)
         );
         assert_eq!(Reader::new(b"7").read_string::<8>(), Err(JsonError::Type));
         assert_eq!(
             Reader::new(b"\"a\\u0041\"").read_raw_string(),
-            Err(JsonError::Type)
+            Err(JsonError::Escaped)
         );
         assert_eq!(Reader::new(b"\"abc\"").read_raw_string(), Ok("abc"));
         assert_eq!(Reader::new(b"\"\"").read_raw_string(), Ok(""));
-        let mut names = heapless::Vec::<heapless::String<8>, 4>::new();
-        let mut r = Reader::new(br#"{"a\u0062":1,"averyveryveryveryverylongmembername0000":2}"#);
+        extern crate alloc;
+        use alloc::format;
+        let mut names = heapless::Vec::<heapless::String<MAX_CLAIM_NAME_LEN>, 4>::new();
+        let long = "n".repeat(MAX_CLAIM_NAME_LEN);
+        let longer = "n".repeat(MAX_CLAIM_NAME_LEN + 1);
+        let json = format!(r#"{{"a\u0062":1,"{long}":2,"{longer}":3}}"#);
+        let mut r = Reader::new(json.as_bytes());
         r.object::<JsonError>(|r, name| {
             let _ = names.push(name.map(|n| n.try_into().unwrap()).unwrap_or_default());
             r.skip()
         })
         .unwrap();
-        assert_eq!(names, ["ab", ""]);
+        assert_eq!(names, ["ab", long.as_str(), ""]);
     }
 }

@@ -11,6 +11,9 @@ use crate::{Error, JwksFault};
 /// How many entries a `keys` array may hold at most, usable or not.
 pub const MAX_JWKS_ENTRIES: usize = 32;
 
+/// The longest JWKS accepted, in bytes (32 entries of 4096-bit RSA keys take about 25 KiB).
+pub const MAX_JWKS_LEN: usize = 64 * 1024;
+
 /// The longest `kid` accepted, in bytes.
 pub const MAX_KID_LEN: usize = 128;
 
@@ -78,6 +81,32 @@ pub enum KeyFault {
     Exponent,
     /// The EC point is not on the P-256 curve.
     NotOnCurve,
+    /// A member is longer than this crate reads: `kid` over [`MAX_KID_LEN`] bytes, `kty`,
+    /// `crv`, `alg`, `use` or a `key_ops` entry over 32 bytes, or `key_ops` with more than 8
+    /// entries (RFC 7517 section 4.3 defines 8 operations and forbids duplicates).
+    MemberTooLong {
+        /// The member's name.
+        member: &'static str,
+    },
+    /// A member appears twice in the key (RFC 7517 section 4: member names are unique).
+    DuplicateMember {
+        /// The member's name.
+        member: &'static str,
+    },
+    /// Key material (`n`, `e`, `x`, `y`) is written with JSON escapes: base64url never needs
+    /// them, so such a key is refused rather than decoded.
+    EscapedMember {
+        /// The member's name.
+        member: &'static str,
+    },
+    /// Another usable key of the set has the same `kid`, so the `kid` does not tell which key
+    /// signed a token: every usable key with that `kid` is refused.
+    DuplicateKid,
+    /// The set already holds as many usable keys as its capacity `N`.
+    OverCapacity {
+        /// The set's capacity.
+        capacity: usize,
+    },
 }
 
 impl fmt::Display for KeyFault {
@@ -93,17 +122,46 @@ impl fmt::Display for KeyFault {
             Self::ModulusSize { bits } => write!(f, "RSA modulus of {bits} bits (2048 to 4096)"),
             Self::Exponent => f.write_str("RSA exponent is not 65537"),
             Self::NotOnCurve => f.write_str("EC point is not on P-256"),
+            Self::MemberTooLong { member } => write!(f, "member {member} is too long"),
+            Self::DuplicateMember { member } => write!(f, "member {member} appears twice"),
+            Self::EscapedMember { member } => {
+                write!(f, "member {member} holds JSON escapes")
+            }
+            Self::DuplicateKid => f.write_str("another usable key has the same kid"),
+            Self::OverCapacity { capacity } => {
+                write!(f, "the set already holds its capacity of {capacity} keys")
+            }
         }
     }
 }
 
-/// A refused key: its position in the `keys` array and the reason.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A refused key: its position in the `keys` array, its `kid` when it has a readable one,
+/// and the reason. A refused key is never used; the other keys of the set are.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
+    index: usize,
+    kid: Option<Kid>,
+    fault: KeyFault,
+}
+
+impl Refusal {
     /// Index of the key in the JWKS `keys` array.
-    pub index: usize,
-    /// Why it was refused.
-    pub fault: KeyFault,
+    #[must_use]
+    pub const fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The key's `kid`, unless it had none or an unreadable one (too long, wrong twice).
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// Why the key was refused.
+    #[must_use]
+    pub const fn fault(&self) -> KeyFault {
+        self.fault
+    }
 }
 
 /// Key material ready to verify with: precomputed state lives here, built once.
@@ -146,6 +204,10 @@ impl Material {
 pub(crate) struct Key {
     pub(crate) kid: Option<Kid>,
     pub(crate) material: Material,
+    /// Index in the JWKS `keys` array.
+    index: usize,
+    /// Whether a later usable key has the same `kid` (only while parsing).
+    shared_kid: bool,
 }
 
 /// A parsed JSON Web Key Set holding up to `N` usable keys (default 8), plus the list of
@@ -168,18 +230,29 @@ impl<const N: usize> KeySet<N> {
     /// - EC (`kty` `EC`, `crv` `P-256`): the point must be on the curve (feature `es256`);
     /// - `use`, when present, must be `sig`; `key_ops`, when present, must include
     ///   `verify`; `alg`, when present, must be RS256 for RSA or ES256 for EC;
-    /// - private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`) refuse the key.
+    /// - private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`) refuse the key;
+    /// - a member that appears twice, is longer than this crate reads (`kid` over
+    ///   [`MAX_KID_LEN`] bytes, other strings over 32, more than 8 `key_ops`), or key
+    ///   material written with JSON escapes refuses the key;
+    /// - usable keys that share a `kid` are all refused, and keys beyond the capacity `N`.
     ///
-    /// Keys of other types or curves, and keys that break the policy, are not fatal: they are
-    /// left out and listed in [`refused`](Self::refused).
+    /// One unusual key never takes the set down: a provider that publishes one during a
+    /// rotation leaves every other key usable. Keys of other types or curves, and keys that
+    /// break the policy, are left out and listed in [`refused`](Self::refused) with the
+    /// reason and their `kid`.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidJwks`] when the JSON is malformed or nested more than 16 deep, a
-    /// member has the wrong JSON type, the `keys` array holds more than
-    /// [`MAX_JWKS_ENTRIES`] entries or more than `N` usable keys, or two usable keys share a
-    /// `kid`.
+    /// [`Error::InvalidJwks`] only for the set as a whole: longer than [`MAX_JWKS_LEN`]
+    /// bytes, not JSON, not an object with one `keys` array of objects, nested more than 16
+    /// deep, a key member of the wrong JSON type (a number `kid`, a string `key_ops`), or
+    /// more than [`MAX_JWKS_ENTRIES`] entries.
     pub fn from_json(jwks: &[u8]) -> Result<Self, Error> {
+        if jwks.len() > MAX_JWKS_LEN {
+            return Err(Error::InvalidJwks(JwksFault::TooLarge {
+                max: MAX_JWKS_LEN,
+            }));
+        }
         let mut set = Self {
             keys: heapless::Vec::new(),
             refused: heapless::Vec::new(),
@@ -198,7 +271,7 @@ impl<const N: usize> KeySet<N> {
                             });
                         }
                         let jwk = read_jwk(r)?;
-                        set.add(index, jwk)?;
+                        set.add(index, jwk);
                         index = index.saturating_add(1);
                         Ok(())
                     })
@@ -208,11 +281,11 @@ impl<const N: usize> KeySet<N> {
             })
             .and_then(|()| reader.end().map_err(JwksFault::from))
             .map_err(Error::InvalidJwks)?;
-        if seen {
-            Ok(set)
-        } else {
-            Err(Error::InvalidJwks(JwksFault::Json))
+        if !seen {
+            return Err(Error::InvalidJwks(JwksFault::Json));
         }
+        set.refuse_duplicate_kids();
+        Ok(set)
     }
 
     /// The number of usable keys.
@@ -277,22 +350,47 @@ impl<const N: usize> KeySet<N> {
         }
     }
 
-    fn add(&mut self, index: usize, jwk: Jwk<'_>) -> Result<(), JwksFault> {
-        match jwk.into_key() {
+    /// Adds one parsed entry: usable, or refused with its reason. A usable key whose `kid` an
+    /// earlier usable key has is refused, and the earlier key is marked to be refused too.
+    fn add(&mut self, index: usize, jwk: Jwk<'_>) {
+        let kid = jwk.kid.clone();
+        let fault = match jwk.into_key(index) {
             Ok(key) => {
-                if key.kid.is_some() && self.keys.iter().any(|k| k.kid == key.kid) {
-                    return Err(JwksFault::DuplicateKid);
+                let earlier = key
+                    .kid
+                    .as_ref()
+                    .and_then(|kid| self.keys.iter_mut().find(|k| k.kid.as_ref() == Some(kid)));
+                if let Some(earlier) = earlier {
+                    earlier.shared_kid = true;
+                    KeyFault::DuplicateKid
+                } else if self.keys.push(key).is_ok() {
+                    return;
+                } else {
+                    KeyFault::OverCapacity { capacity: N }
                 }
-                self.keys
-                    .push(key)
-                    .map_err(|_| JwksFault::TooManyKeys { max: N })
             }
-            Err(fault) => {
-                // Cannot overflow: entries are capped at MAX_JWKS_ENTRIES before this.
-                let _ = self.refused.push(Refusal { index, fault });
-                Ok(())
-            }
+            Err(fault) => fault,
+        };
+        // Cannot overflow: entries are capped at MAX_JWKS_ENTRIES before this.
+        let _ = self.refused.push(Refusal { index, kid, fault });
+    }
+
+    /// Refuses the usable keys marked as sharing their `kid` with a later one, and keeps the
+    /// refusals in JWKS order.
+    fn refuse_duplicate_kids(&mut self) {
+        if self.keys.iter().all(|k| !k.shared_kid) {
+            return;
         }
+        for key in self.keys.iter().filter(|k| k.shared_kid) {
+            // Cannot overflow: every refusal is a distinct entry.
+            let _ = self.refused.push(Refusal {
+                index: key.index,
+                kid: key.kid.clone(),
+                fault: KeyFault::DuplicateKid,
+            });
+        }
+        self.keys.retain(|k| !k.shared_kid);
+        self.refused.sort_unstable_by_key(|r| r.index);
     }
 }
 
@@ -319,17 +417,24 @@ struct Jwk<'de> {
     crv: Option<Short>,
     alg: Option<Short>,
     use_: Option<Short>,
-    key_ops: Option<heapless::Vec<Short, 8>>,
+    key_ops: Option<heapless::Vec<Short, MAX_KEY_OPS>>,
     kid: Option<Kid>,
     n: Option<&'de str>,
     e: Option<&'de str>,
     x: Option<&'de str>,
     y: Option<&'de str>,
     private: bool,
+    /// The first member-level fault (too long, duplicated, escaped key material).
+    fault: Option<KeyFault>,
+    /// The members seen so far, one bit each in the order of [`MEMBERS`].
+    seen: u16,
 }
 
 impl Jwk<'_> {
-    fn into_key(self) -> Result<Key, KeyFault> {
+    fn into_key(self, index: usize) -> Result<Key, KeyFault> {
+        if let Some(fault) = self.fault {
+            return Err(fault);
+        }
         if self.private {
             return Err(KeyFault::PrivateKey);
         }
@@ -358,6 +463,8 @@ impl Jwk<'_> {
         Ok(Key {
             kid: self.kid,
             material,
+            index,
+            shared_kid: false,
         })
     }
 }
@@ -408,48 +515,261 @@ impl From<JsonError> for JwksFault {
     fn from(error: JsonError) -> Self {
         match error {
             JsonError::TooDeep => Self::TooDeep,
-            JsonError::Syntax | JsonError::Type => Self::Json,
+            JsonError::Syntax | JsonError::Type | JsonError::TooLong | JsonError::Escaped => {
+                Self::Json
+            }
         }
     }
 }
 
-/// Stores `value` in `slot`, refusing a member that appears twice.
-fn once<T>(slot: &mut Option<T>, value: T) -> Result<(), JwksFault> {
-    if slot.replace(value).is_some() {
-        Err(JwksFault::Json)
-    } else {
+/// The JWK members this crate reads, in the bit order of [`Jwk::seen`].
+const MEMBERS: [&str; 10] = [
+    "kty", "crv", "alg", "use", "kid", "key_ops", "n", "e", "x", "y",
+];
+
+/// The most `key_ops` entries read: RFC 7517 section 4.3 defines eight operations and forbids
+/// duplicates.
+const MAX_KEY_OPS: usize = 8;
+
+impl<'a> Jwk<'a> {
+    /// Records a member-level fault; the first one is the key's reason.
+    fn refuse(&mut self, fault: KeyFault) {
+        self.fault.get_or_insert(fault);
+    }
+
+    /// Stores a member's value read with `read`. A value of the wrong JSON type, or broken
+    /// JSON, is an error of the whole set; a value too long for its buffer, with escapes
+    /// where none belong, or a member seen twice refuses this key only.
+    fn store<T>(
+        &mut self,
+        member: &'static str,
+        value: Result<T, JsonError>,
+        slot: impl FnOnce(&mut Self) -> &mut Option<T>,
+    ) -> Result<(), JwksFault> {
+        let bit = MEMBERS
+            .iter()
+            .position(|m| *m == member)
+            .map_or(0, |i| 1u16 << i);
+        let first = self.seen & bit == 0;
+        self.seen |= bit;
+        match value {
+            Err(JsonError::TooLong) => self.refuse(KeyFault::MemberTooLong { member }),
+            Err(JsonError::Escaped) => self.refuse(KeyFault::EscapedMember { member }),
+            Err(other) => return Err(other.into()),
+            Ok(value) if first => *slot(self) = Some(value),
+            Ok(_) => {}
+        }
+        if !first {
+            self.refuse(KeyFault::DuplicateMember { member });
+        }
         Ok(())
     }
 }
 
-/// Reads one JWK object. A member of the wrong JSON type makes the whole set invalid; a
-/// member with a sound type but an unacceptable value only refuses the key.
-fn read_jwk<'a>(r: &mut Reader<'a>) -> Result<Jwk<'a>, JwksFault> {
-    let mut jwk = Jwk::default();
-    r.object::<JwksFault>(|r, name| {
-        match name {
-            Some("kty") => once(&mut jwk.kty, r.read_string()?)?,
-            Some("crv") => once(&mut jwk.crv, r.read_string()?)?,
-            Some("alg") => once(&mut jwk.alg, r.read_string()?)?,
-            Some("use") => once(&mut jwk.use_, r.read_string()?)?,
-            Some("kid") => once(&mut jwk.kid, r.read_string()?)?,
-            Some("key_ops") => {
-                let mut ops = heapless::Vec::new();
-                r.array(|r| ops.push(r.read_string()?).map_err(|_| JwksFault::Json))?;
-                once(&mut jwk.key_ops, ops)?;
-            }
-            Some("n") => once(&mut jwk.n, r.read_raw_string()?)?,
-            Some("e") => once(&mut jwk.e, r.read_raw_string()?)?,
-            Some("x") => once(&mut jwk.x, r.read_raw_string()?)?,
-            Some("y") => once(&mut jwk.y, r.read_raw_string()?)?,
-            // RFC 7518 sections 6.2.2 and 6.3.2 (private members), 6.4 (`k`).
-            Some("d" | "p" | "q" | "dp" | "dq" | "qi" | "oth" | "k") => {
-                r.skip()?;
-                jwk.private = true;
-            }
-            _ => r.skip()?,
+/// Reads `key_ops`: an array of strings (another type is an error of the set); more than
+/// [`MAX_KEY_OPS`] entries or an entry over 32 bytes is `TooLong`, for the key alone.
+fn read_key_ops(r: &mut Reader<'_>) -> Result<heapless::Vec<Short, MAX_KEY_OPS>, JsonError> {
+    let mut ops = heapless::Vec::new();
+    let mut too_long = false;
+    r.array(|r| {
+        match r.read_string() {
+            Ok(op) => too_long |= ops.push(op).is_err(),
+            Err(JsonError::TooLong) => too_long = true,
+            Err(other) => return Err(other),
         }
         Ok(())
     })?;
+    if too_long {
+        Err(JsonError::TooLong)
+    } else {
+        Ok(ops)
+    }
+}
+
+/// Reads one JWK object. Broken JSON, or a member of the wrong JSON type, makes the whole set
+/// invalid; every other problem refuses this key only (see [`KeySet::from_json`]).
+fn read_jwk<'a>(r: &mut Reader<'a>) -> Result<Jwk<'a>, JwksFault> {
+    let mut jwk = Jwk::default();
+    r.object::<JwksFault>(|r, name| match name {
+        Some("kty") => jwk.store("kty", r.read_string(), |j| &mut j.kty),
+        Some("crv") => jwk.store("crv", r.read_string(), |j| &mut j.crv),
+        Some("alg") => jwk.store("alg", r.read_string(), |j| &mut j.alg),
+        Some("use") => jwk.store("use", r.read_string(), |j| &mut j.use_),
+        Some("kid") => jwk.store("kid", r.read_string(), |j| &mut j.kid),
+        Some("key_ops") => jwk.store("key_ops", read_key_ops(r), |j| &mut j.key_ops),
+        Some("n") => jwk.store("n", r.read_raw_string(), |j| &mut j.n),
+        Some("e") => jwk.store("e", r.read_raw_string(), |j| &mut j.e),
+        Some("x") => jwk.store("x", r.read_raw_string(), |j| &mut j.x),
+        Some("y") => jwk.store("y", r.read_raw_string(), |j| &mut j.y),
+        // RFC 7518 sections 6.2.2 and 6.3.2 (private members), 6.4 (`k`).
+        Some("d" | "p" | "q" | "dp" | "dq" | "qi" | "oth" | "k") => {
+            jwk.private = true;
+            r.skip().map_err(JwksFault::from)
+        }
+        _ => r.skip().map_err(JwksFault::from),
+    })?;
     Ok(jwk)
+}
+
+#[cfg(test)]
+#[cfg(feature = "es256")]
+mod tests {
+    extern crate alloc;
+    use super::*;
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    /// The P-256 generator as a public key (RFC 7518 section 6.2.1 members, base64url of
+    /// SEC 1 / FIPS 186-5 `G`): a valid point.
+    const X: &str = "axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY";
+    const Y: &str = "T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU";
+
+    fn ec(extra: &str) -> String {
+        format!(r#"{{"kty":"EC","crv":"P-256","x":"{X}","y":"{Y}"{extra}}}"#)
+    }
+
+    fn parse(keys: &[String]) -> KeySet<4> {
+        KeySet::from_json(format!(r#"{{"keys":[{}]}}"#, keys.join(",")).as_bytes()).unwrap()
+    }
+
+    fn refusals(set: &KeySet<4>) -> Vec<(usize, Option<&str>, KeyFault)> {
+        set.refused()
+            .iter()
+            .map(|r| (r.index(), r.kid(), r.fault()))
+            .collect()
+    }
+
+    /// Each of these once made the whole set invalid; now only that key is refused and the
+    /// good key beside it stays usable.
+    #[test]
+    fn one_unusual_key_is_refused_alone() {
+        let long_kid = "k".repeat(MAX_KID_LEN + 1);
+        let cases = [
+            (
+                ec(&format!(r#","kid":"{long_kid}""#)),
+                None,
+                KeyFault::MemberTooLong { member: "kid" },
+            ),
+            (
+                ec(
+                    r#","kid":"b","key_ops":["verify","sign","encrypt","decrypt","wrapKey","unwrapKey","deriveKey","deriveBits","verify"]"#,
+                ),
+                Some("b"),
+                KeyFault::MemberTooLong { member: "key_ops" },
+            ),
+            (
+                ec(&format!(r#","kid":"b","alg":"{}""#, "E".repeat(33))),
+                Some("b"),
+                KeyFault::MemberTooLong { member: "alg" },
+            ),
+            (
+                ec(r#","kid":"b","key_ops":["verify","x0123456789012345678901234567890123"]"#),
+                Some("b"),
+                KeyFault::MemberTooLong { member: "key_ops" },
+            ),
+            (
+                ec(r#","kid":"b","crv":"P-256""#),
+                Some("b"),
+                KeyFault::DuplicateMember { member: "crv" },
+            ),
+            (
+                ec(r#","kid":"b","kid":"c""#),
+                Some("b"),
+                KeyFault::DuplicateMember { member: "kid" },
+            ),
+            (
+                format!(
+                    r#"{{"kty":"EC","crv":"P-256","kid":"b","x":"\u0061{}","y":"{Y}"}}"#,
+                    &X[1..]
+                ),
+                Some("b"),
+                KeyFault::EscapedMember { member: "x" },
+            ),
+            (
+                r#"{"kty":"RSA","kid":"b","n":"\u0041AAA","e":"AQAB"}"#.into(),
+                Some("b"),
+                KeyFault::EscapedMember { member: "n" },
+            ),
+            (
+                r#"{"kty":"RSA","kid":"b","n":"AAAA","e":"AQ\/B"}"#.into(),
+                Some("b"),
+                KeyFault::EscapedMember { member: "e" },
+            ),
+        ];
+        for (odd, kid, fault) in cases {
+            let set = parse(&[ec(r#","kid":"a""#), odd.clone()]);
+            assert_eq!(set.kids().collect::<Vec<_>>(), [Some("a")], "{odd}");
+            assert_eq!(refusals(&set), [(1, kid, fault)], "{odd}");
+        }
+    }
+
+    /// Usable keys sharing a `kid` are all refused (the `kid` cannot tell them apart); keys
+    /// with other `kid`s stay usable.
+    #[test]
+    fn duplicate_kids_refuse_every_key_with_that_kid() {
+        let set = parse(&[
+            ec(r#","kid":"same""#),
+            ec(r#","kid":"other""#),
+            ec(r#","kid":"same""#),
+            ec(r#","kid":"same""#),
+        ]);
+        assert_eq!(set.kids().collect::<Vec<_>>(), [Some("other")]);
+        let dup = KeyFault::DuplicateKid;
+        assert_eq!(
+            refusals(&set),
+            [
+                (0, Some("same"), dup),
+                (2, Some("same"), dup),
+                (3, Some("same"), dup)
+            ]
+        );
+        // A refused key sharing a usable key's kid takes nothing down.
+        let set = parse(&[ec(r#","kid":"same""#), ec(r#","kid":"same","use":"enc""#)]);
+        assert_eq!(set.kids().collect::<Vec<_>>(), [Some("same")]);
+        // Keys without a kid do not collide.
+        assert_eq!(parse(&[ec(""), ec("")]).len(), 2);
+    }
+
+    #[test]
+    fn keys_beyond_the_capacity_are_refused_alone() {
+        let keys: Vec<String> = (0..6).map(|i| ec(&format!(r#","kid":"{i}""#))).collect();
+        let set = parse(&keys);
+        assert_eq!(set.len(), 4);
+        let over = KeyFault::OverCapacity { capacity: 4 };
+        assert_eq!(refusals(&set), [(4, Some("4"), over), (5, Some("5"), over)]);
+    }
+
+    /// The set as a whole is invalid only for what no key can fix.
+    #[test]
+    fn set_level_faults() {
+        let fault = |json: &str| match KeySet::<4>::from_json(json.as_bytes()) {
+            Err(Error::InvalidJwks(fault)) => fault,
+            other => panic!("{json}: {other:?}"),
+        };
+        for json in [
+            "",
+            "[]",
+            r#"{"keys":{}}"#,
+            r#"{"keys":[1]}"#,
+            r#"{"keys":[],"keys":[]}"#,
+            r#"{"other":[]}"#,
+            r#"{"keys":[{"kty":"EC","kid":1}]}"#,
+            r#"{"keys":[{"key_ops":"verify"}]}"#,
+            r#"{"keys":[{"key_ops":[1]}]}"#,
+            r#"{"keys":[{"n":1}]}"#,
+            r#"{"keys":[{"kty":"EC"]}"#,
+        ] {
+            assert_eq!(fault(json), JwksFault::Json, "{json}");
+        }
+        let entries = format!(r#"{{"keys":[{}]}}"#, ["{}"; MAX_JWKS_ENTRIES + 1].join(","));
+        assert_eq!(
+            fault(&entries),
+            JwksFault::TooManyKeys {
+                max: MAX_JWKS_ENTRIES
+            }
+        );
+        let large = format!(r#"{{"keys":[],"pad":"{}"}}"#, "a".repeat(MAX_JWKS_LEN));
+        assert_eq!(fault(&large), JwksFault::TooLarge { max: MAX_JWKS_LEN });
+    }
 }

@@ -15,9 +15,9 @@ use core::fmt;
 use serde::de;
 
 use crate::claims::{self, BODY_HASH, Registered};
-use crate::json::{JsonError, Reader};
+use crate::json::{JsonError, MAX_CLAIM_NAME_LEN, Reader};
 use crate::jwks::{Algorithm, Kid};
-use crate::{Error, KeySet, TokenFault, UnixTime, b64url};
+use crate::{ConfigFault, Error, KeySet, TokenFault, UnixTime, b64url};
 
 /// The default cap on a token's length in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 8192;
@@ -121,10 +121,20 @@ impl<'c, const N: usize> JwtVerifier<'c, N> {
     /// Names a claim carrying `base64url(SHA-256(body))` (no padding); the body passed to
     /// [`verify`](Self::verify) must then hash to it. Without such a claim a JWT
     /// authenticates its claims only, **not the body** of the delivery.
-    #[must_use]
-    pub const fn with_body_hash_claim(mut self, claim: &'c str) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfig`] when `claim` is empty or longer than
+    /// [`MAX_CLAIM_NAME_LEN`](crate::MAX_CLAIM_NAME_LEN) bytes: no token could carry it, and
+    /// every delivery would be refused.
+    pub const fn with_body_hash_claim(mut self, claim: &'c str) -> Result<Self, Error> {
+        if claim.is_empty() || claim.len() > MAX_CLAIM_NAME_LEN {
+            return Err(Error::InvalidConfig(ConfigFault::ClaimName {
+                max: MAX_CLAIM_NAME_LEN,
+            }));
+        }
         self.body_hash_claim = Some(claim);
-        self
+        Ok(self)
     }
 
     /// Verifies a compact JWT at `now`, decoding its claims into `buf`, and checks `body`
@@ -380,11 +390,13 @@ fn parse_header(json: &[u8]) -> Result<Header, Error> {
     let mut kid = None::<Kid>;
     let mut forbidden = None;
     // Every member name seen, to refuse duplicates (RFC 7515 section 4: a header with
-    // duplicate names must be refused or read with the last one; refusing is safer).
-    let mut names = heapless::Vec::<heapless::String<32>, 16>::new();
+    // duplicate names must be refused or read with the last one; refusing is safer). Names
+    // longer than any member this crate reads are skipped: a duplicate of one cannot change
+    // what is read.
+    let mut names = heapless::Vec::<heapless::String<HEADER_NAME_LEN>, 16>::new();
     let mut r = Reader::new(json);
     r.object::<Error>(|r, name| {
-        let Some(name) = name else {
+        let Some(name) = name.filter(|n| n.len() <= HEADER_NAME_LEN) else {
             return r.skip().map_err(Error::from);
         };
         if names.iter().any(|n| n == name) {
@@ -400,7 +412,7 @@ fn parse_header(json: &[u8]) -> Result<Header, Error> {
             // A non-string or over-long `alg` names no algorithm this crate knows.
             "alg" => {
                 alg = Some(r.read_string().map_err(|e| match e {
-                    JsonError::Type => Error::UnsupportedAlgorithm,
+                    JsonError::Type | JsonError::TooLong => Error::UnsupportedAlgorithm,
                     other => Error::from(other),
                 })?);
             }
@@ -426,6 +438,9 @@ fn parse_header(json: &[u8]) -> Result<Header, Error> {
     Ok(Header { alg, kid })
 }
 
+/// The longest header member name checked for duplicates (longer than every name read).
+const HEADER_NAME_LEN: usize = 32;
+
 /// Header members refused outright: `crit` (RFC 7515 section 4.1.11: extensions this crate
 /// cannot honour), `jku`, `x5u`, `x5c`, `jwk` (keys from the token itself or fetched from a
 /// URL it names, sections 4.1.2 to 4.1.6), `b64` (RFC 7797: unencoded payloads).
@@ -436,5 +451,29 @@ const fn enabled(alg: Algorithm) -> bool {
     match alg {
         Algorithm::Rs256 => cfg!(feature = "rs256"),
         Algorithm::Es256 => cfg!(feature = "es256"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_hash_claim_names_beyond_the_cap_are_a_configuration_error() {
+        extern crate alloc;
+        let keys = KeySet::<1>::from_json(br#"{"keys":[]}"#).unwrap();
+        let long = alloc::string::String::from("h").repeat(MAX_CLAIM_NAME_LEN);
+        assert!(JwtVerifier::new(&keys).with_body_hash_claim(&long).is_ok());
+        let longer = alloc::format!("{long}h");
+        for name in ["", longer.as_str()] {
+            assert_eq!(
+                JwtVerifier::new(&keys)
+                    .with_body_hash_claim(name)
+                    .unwrap_err(),
+                Error::InvalidConfig(ConfigFault::ClaimName {
+                    max: MAX_CLAIM_NAME_LEN
+                })
+            );
+        }
     }
 }

@@ -29,7 +29,7 @@ mod jwt;
 #[cfg(feature = "rs256")]
 mod rs256;
 
-pub use error::{Error, HeaderFault, JwksFault, SecretFault, TokenFault};
+pub use error::{ConfigFault, Error, HeaderFault, JwksFault, SecretFault, TokenFault};
 pub use headers::{MAX_ID_LEN, WebhookHeaders};
 pub use secret::SecretKey;
 pub use signature::{DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES};
@@ -41,8 +41,10 @@ pub use claims::{MAX_AUDIENCES, MAX_CLAIM_STRING_LEN};
 #[cfg(feature = "jwks")]
 pub use delivery::{Delivery, Scheme, verify_delivery};
 #[cfg(feature = "jwks")]
+pub use json::MAX_CLAIM_NAME_LEN;
+#[cfg(feature = "jwks")]
 pub use json::MAX_JSON_DEPTH;
 #[cfg(feature = "jwks")]
-pub use jwks::{Algorithm, KeyFault, KeySet, MAX_JWKS_ENTRIES, MAX_KID_LEN, Refusal};
+pub use jwks::{Algorithm, KeyFault, KeySet, MAX_JWKS_ENTRIES, MAX_JWKS_LEN, MAX_KID_LEN, Refusal};
 #[cfg(feature = "jwks")]
 pub use jwt::{DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, JwtVerifier, VerifiedJwt};

@@ -32,7 +32,7 @@ mod common;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hookverify::{
-    Algorithm, DEFAULT_LEEWAY, Error, JwtVerifier, KeyFault, KeySet, Refusal, TokenFault, UnixTime,
+    Algorithm, DEFAULT_LEEWAY, Error, JwtVerifier, KeyFault, KeySet, TokenFault, UnixTime,
 };
 use serde_json::{Value, json};
 
@@ -268,11 +268,11 @@ fn rfc7520_4_1_rs256_text_payload() {
     }
     let set = KeySet::<8>::from_json(json!({"keys": [private]}).to_string().as_bytes()).unwrap();
     assert!(set.is_empty());
-    assert_eq!(
-        set.refused(),
-        [Refusal {
-            index: 0,
-            fault: KeyFault::PrivateKey
-        }]
-    );
+    let refusals: Vec<_> = set
+        .refused()
+        .iter()
+        .map(|r| (r.index(), r.fault()))
+        .collect();
+    assert_eq!(refusals, [(0, KeyFault::PrivateKey)]);
+    assert_eq!(set.refused()[0].kid(), private["kid"].as_str());
 }

@@ -388,14 +388,23 @@ fn oversized_and_deeply_nested_input_is_refused() {
         verify(&set, &token),
         Err(Error::InvalidToken(TokenFault::TooDeep))
     );
+    // Deep nesting within the size cap is refused for its depth; beyond the cap, for its size,
+    // before any parsing.
     let deep_jwks = format!(
         r#"{{"x":{}{},"keys":[]}}"#,
-        "[".repeat(100_000),
-        "]".repeat(100_000)
+        "[".repeat(30_000),
+        "]".repeat(30_000)
     );
     assert_eq!(
         KeySet::<8>::from_json(deep_jwks.as_bytes()).unwrap_err(),
         Error::InvalidJwks(hookverify::JwksFault::TooDeep)
+    );
+    let huge_jwks = format!(r#"{{"x":{},"keys":[]}}"#, "[".repeat(100_000));
+    assert_eq!(
+        KeySet::<8>::from_json(huge_jwks.as_bytes()).unwrap_err(),
+        Error::InvalidJwks(hookverify::JwksFault::TooLarge {
+            max: hookverify::MAX_JWKS_LEN
+        })
     );
 }
 
@@ -469,12 +478,21 @@ fn key_policy() {
     for (jwk, fault) in cases {
         let set = KeySet::<8>::from_json(format!(r#"{{"keys":[{jwk}]}}"#).as_bytes()).unwrap();
         assert!(set.is_empty(), "{jwk}");
-        assert_eq!(set.refused()[0].fault, fault, "{jwk}");
+        assert_eq!(set.refused()[0].fault(), fault, "{jwk}");
     }
-    let dup = format!(r#"{{"keys":[{good},{}]}}"#, jwk(&signing_key(8), "k1"));
-    assert_eq!(
-        KeySet::<8>::from_json(dup.as_bytes()).unwrap_err(),
-        Error::InvalidJwks(hookverify::JwksFault::DuplicateKid)
+    // Two usable keys under one kid: neither is used (the kid cannot say which signed), the
+    // set stays valid and a third key with its own kid stays usable.
+    let dup = format!(
+        r#"{{"keys":[{good},{},{}]}}"#,
+        jwk(&signing_key(8), "k1"),
+        jwk(&signing_key(9), "k2")
+    );
+    let set = KeySet::<8>::from_json(dup.as_bytes()).unwrap();
+    assert_eq!(set.kids().collect::<Vec<_>>(), [Some("k2")]);
+    assert!(
+        set.refused()
+            .iter()
+            .all(|r| r.fault() == KeyFault::DuplicateKid && r.kid() == Some("k1"))
     );
 }
 
@@ -489,7 +507,9 @@ fn body_hash_binds_the_body() {
         b64(&Sha256::digest(body))
     );
     let token = mint(r#"{"alg":"ES256","kid":"k1"}"#, &claims, &key);
-    let v = JwtVerifier::new(&set).with_body_hash_claim("body_sha256");
+    let v = JwtVerifier::new(&set)
+        .with_body_hash_claim("body_sha256")
+        .unwrap();
     let mut buf = [0u8; 1024];
     let now = UnixTime::from_secs(NOW);
     assert!(v.verify(token.as_bytes(), body, now, &mut buf).is_ok());
