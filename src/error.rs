@@ -104,6 +104,13 @@ pub enum Error {
     /// The body's SHA-256 differs from the one the JWT's body-hash claim carries. Code
     /// `body-mismatch`.
     BodyMismatch,
+    /// A buffer the caller passed is too small for this delivery: a mistake of the calling
+    /// code (size the buffer as documented), never a verdict on the delivery. Code
+    /// `buffer-too-small`.
+    BufferTooSmall {
+        /// The size that suffices, in bytes.
+        needed: usize,
+    },
     /// The verifier's configuration cannot work: a mistake of the code that built it, found
     /// when it was built, never a verdict on a delivery. Code `invalid-config`.
     InvalidConfig(ConfigFault),
@@ -138,7 +145,7 @@ pub enum TokenFault {
     Json,
     /// The header or payload nests JSON deeper than allowed.
     TooDeep,
-    /// A decoded segment does not fit the buffer given for it.
+    /// The decoded header is longer than any header this crate reads.
     TooLarge,
 }
 
@@ -239,6 +246,7 @@ impl Error {
     /// | [`WrongAudience`](Error::WrongAudience) | `wrong-audience` |
     /// | [`InvalidJwks`](Error::InvalidJwks) | `invalid-jwks` |
     /// | [`BodyMismatch`](Error::BodyMismatch) | `body-mismatch` |
+    /// | [`BufferTooSmall`](Error::BufferTooSmall) | `buffer-too-small` |
     /// | [`InvalidConfig`](Error::InvalidConfig) | `invalid-config` |
     #[must_use]
     pub const fn code(&self) -> &'static str {
@@ -262,6 +270,7 @@ impl Error {
             Self::WrongAudience => "wrong-audience",
             Self::InvalidJwks(_) => "invalid-jwks",
             Self::BodyMismatch => "body-mismatch",
+            Self::BufferTooSmall { .. } => "buffer-too-small",
             Self::InvalidConfig(_) => "invalid-config",
         }
     }
@@ -305,6 +314,9 @@ impl fmt::Display for Error {
             Self::WrongAudience => f.write_str("aud holds none of the expected audiences"),
             Self::InvalidJwks(fault) => write!(f, "key set {fault}"),
             Self::BodyMismatch => f.write_str("body does not match the token's body hash"),
+            Self::BufferTooSmall { needed } => {
+                write!(f, "the buffer passed is too small: {needed} bytes suffice")
+            }
             Self::InvalidConfig(fault) => write!(f, "configuration {fault}"),
         }
     }
@@ -332,7 +344,7 @@ impl fmt::Display for TokenFault {
             Self::Base64 => f.write_str("has a segment that is not strict base64url"),
             Self::Json => f.write_str("has a header or payload that is not a readable JSON object"),
             Self::TooDeep => f.write_str("nests JSON too deeply"),
-            Self::TooLarge => f.write_str("has a segment too large for its buffer"),
+            Self::TooLarge => f.write_str("has a header too large to read"),
         }
     }
 }

@@ -336,8 +336,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next byte, consumed.
+    pub(crate) fn next_byte(&mut self) -> Option<u8> {
+        let byte = self.peek();
+        self.bump();
+        byte
+    }
+
     /// Decodes the escape after a backslash, joining UTF-16 surrogate pairs.
-    fn escape(&mut self) -> Result<char, JsonError> {
+    pub(crate) fn escape(&mut self) -> Result<char, JsonError> {
         let b = self.peek().ok_or(JsonError::Syntax)?;
         self.bump();
         Ok(match b {

@@ -17,7 +17,7 @@ use serde::de;
 use crate::claims::{self, BODY_HASH, Registered};
 use crate::json::{JsonError, MAX_CLAIM_NAME_LEN, Reader};
 use crate::jwks::{Algorithm, Kid};
-use crate::{ConfigFault, Error, KeySet, TokenFault, UnixTime, b64url};
+use crate::{ConfigFault, Error, KeySet, TokenFault, UnixTime, b64url, canonical};
 
 /// The default cap on a token's length in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 8192;
@@ -146,8 +146,8 @@ impl<'c, const N: usize> JwtVerifier<'c, N> {
     ///
     /// # Errors
     ///
-    /// One of the JWT error codes of [`Error`]; [`Error::InvalidToken`] with
-    /// [`TokenFault::TooLarge`] when the claims do not fit `buf`.
+    /// One of the JWT error codes of [`Error`]; [`Error::BufferTooSmall`] when the decoded
+    /// claims do not fit `buf` (a buffer as long as the token always suffices).
     pub fn verify<'b>(
         &self,
         token: &[u8],
@@ -176,7 +176,15 @@ impl<'c, const N: usize> JwtVerifier<'c, N> {
             Err(true) => &[][..],
             Err(false) => return Err(Error::InvalidToken(TokenFault::Base64)),
         };
-        let payload = decode_segment(payload_b64, buf)?;
+        let payload = b64url::decode(payload_b64, buf).map_err(|too_large| {
+            if too_large {
+                Error::BufferTooSmall {
+                    needed: b64url::decoded_len(payload_b64.len()),
+                }
+            } else {
+                Error::InvalidToken(TokenFault::Base64)
+            }
+        })?;
 
         let header = parse_header(header_json)?;
         self.keys
@@ -286,21 +294,42 @@ impl<'b> VerifiedJwt<'b> {
     }
 
     /// Deserializes the claims into the caller's type with `serde-json-core`, without
-    /// allocation, unescaping JSON strings into `unescape`. Strings with escapes reach the
-    /// type through `visit_str`, so borrowed `&str` fields refuse them: use
-    /// `heapless::String` for such fields. The claims were already validated as JSON nested
-    /// at most [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH) deep, so `serde-json-core`'s
-    /// recursion is bounded. (`serde-json-core` 0.7 does not decode surrogate-pair escapes
-    /// such as `\ud83d\ude00` in the values it deserializes.)
+    /// allocation. `scratch` receives the claims with every unnecessary escape decoded
+    /// (`\u00e9`, surrogate pairs such as `\ud83d\ude00`, `\/`), then room to unescape the
+    /// strings that keep escapes (`\"`, `\\`, control characters); borrowed `&str` fields
+    /// of `T` borrow from it, and can hold every string except those. A scratch buffer twice
+    /// as long as [`claims_json`](Self::claims_json) always suffices, so every token that
+    /// verified can be read. The claims were validated as JSON nested at most
+    /// [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH) deep, so `serde-json-core`'s recursion is
+    /// bounded.
+    ///
+    /// ```
+    /// # #[cfg(feature = "es256")] {
+    /// # use hookverify::VerifiedJwt;
+    /// #[derive(serde::Deserialize)]
+    /// struct Event<'a> {
+    ///     jti: &'a str,
+    ///     note: heapless::String<64>,
+    /// }
+    /// # fn read(token: &VerifiedJwt<'_>) -> Result<(), hookverify::Error> {
+    /// let mut scratch = [0u8; 1024];
+    /// let event: Event = token.claims(&mut scratch)?;
+    /// # Ok(()) }
+    /// # }
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidClaim`] (claim `*`) when the claims do not fit `T`.
-    pub fn claims<'de, T: de::Deserialize<'de>>(
-        &'de self,
-        unescape: &mut [u8],
-    ) -> Result<T, Error> {
-        serde_json_core::from_slice_escaped::<T>(self.claims, unescape)
+    /// [`Error::BufferTooSmall`] when `scratch` is too short (the error says how long it must
+    /// be); [`Error::InvalidClaim`] (claim `*`) when the claims do not fit `T`.
+    pub fn claims<'s, T: de::Deserialize<'s>>(&self, scratch: &'s mut [u8]) -> Result<T, Error> {
+        let sizes = canonical::rewrite(self.claims, scratch).map_err(Error::from)?;
+        let needed = sizes.len.saturating_add(sizes.longest_escaped);
+        if scratch.len() < needed {
+            return Err(Error::BufferTooSmall { needed });
+        }
+        let (document, unescape) = scratch.split_at_mut(sizes.len);
+        serde_json_core::from_slice_escaped::<T>(document, unescape)
             .map(|(value, _)| value)
             .map_err(|_| Error::InvalidClaim { claim: "*" })
     }

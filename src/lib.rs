@@ -15,6 +15,8 @@ mod verifier;
 #[cfg(feature = "jwks")]
 mod b64url;
 #[cfg(feature = "jwks")]
+mod canonical;
+#[cfg(feature = "jwks")]
 mod claims;
 #[cfg(feature = "jwks")]
 mod delivery;
