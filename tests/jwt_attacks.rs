@@ -532,3 +532,35 @@ fn hex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// RFC 7518 section 3.4 does not ask for low-`s` signatures, and hookverify accepts `(r, s)`
+/// and `(r, n - s)` alike, as JOSE libraries do: two different token strings carry the same
+/// claims. So a token (or its signature) is not an identity; deduplication uses the signed
+/// `jti` (or the authenticated `webhook-id` of a Standard Webhooks delivery), as the README
+/// says. This test pins the behaviour the README documents.
+#[test]
+fn es256_signatures_are_malleable_so_tokens_are_not_identities() {
+    let (key, set) = setup();
+    let header = r#"{"alg":"ES256","kid":"k1"}"#;
+    let claims = r#"{"exp":1800000600,"jti":"evt_1"}"#;
+    let token = mint(header, claims, &key);
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let signature = Signature::from_slice(&Base64UrlUnpadded::decode_vec(sig).unwrap()).unwrap();
+    let (r, s) = signature.split_scalars();
+    let flipped = Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).unwrap();
+    let twin = format!("{input}.{}", b64(&flipped.to_bytes()));
+    assert_ne!(twin, token);
+    let mut jtis = Vec::new();
+    for t in [&token, &twin] {
+        let mut buf = [0u8; 256];
+        let verified = JwtVerifier::new(&set)
+            .verify(t.as_bytes(), b"", UnixTime::from_secs(NOW), &mut buf)
+            .unwrap();
+        #[derive(serde::Deserialize)]
+        struct Jti {
+            jti: heapless::String<16>,
+        }
+        jtis.push(verified.claims::<Jti>(&mut [0u8; 256]).unwrap().jti);
+    }
+    assert_eq!(jtis[0], jtis[1], "deduplicating on jti sees one delivery");
+}

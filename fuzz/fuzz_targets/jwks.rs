@@ -64,8 +64,8 @@ fn check(json: &[u8]) {
     );
     assert!(set.len() <= 4 && set.is_empty() == (set.len() == 0));
     let refused = set.refused();
-    assert!(refused.windows(2).all(|w| w[0].index < w[1].index));
-    assert!(refused.iter().all(|r| r.index < MAX_JWKS_ENTRIES));
+    assert!(refused.windows(2).all(|w| w[0].index() < w[1].index()));
+    assert!(refused.iter().all(|r| r.index() < MAX_JWKS_ENTRIES));
     assert!(set.len() + refused.len() <= MAX_JWKS_ENTRIES);
     let kids: Vec<Option<&str>> = set.kids().collect();
     assert_eq!(kids.len(), set.len());
