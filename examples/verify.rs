@@ -1,9 +1,9 @@
 //! `verify`: check a captured webhook delivery, and say precisely why it fails.
 //!
 //! ```text
-//! cargo run --example verify -- [--secret SECRET]... [--jwks FILE [--issuer ISS]
-//!     [--audience AUD]... [--body-hash-claim NAME]] [--now UNIX_SECONDS]
-//!     [--tolerance SECONDS] [REQUEST]
+//! cargo run --example verify -- [--secret SECRET]... [--public-key KEY]...
+//!     [--jwks FILE [--issuer ISS] [--audience AUD]... [--body-hash-claim NAME]]
+//!     [--now UNIX_SECONDS] [--tolerance SECONDS] [REQUEST]
 //! ```
 //!
 //! `REQUEST` is a file holding one captured HTTP/1.1 request: the request line, the header
@@ -12,60 +12,96 @@
 //! reads the request from standard input. The signed headers are found case-insensitively:
 //! the `webhook-*` family, or `svix-*` when no `webhook-*` header is present.
 //!
-//! Two signature schemes are verified, chosen by the shape of `webhook-signature`
-//! ([`hookverify::Scheme::of`]): a list of `v1,<base64>` HMAC signatures (static webhooks,
-//! Standard Webhooks), or a compact JWT signed with RS256 or ES256 (dynamic webhooks),
-//! checked against the sender's JSON Web Key Set. `REQUEST` needs `--secret`, `--jwks` or
-//! both.
+//! The request is verified by one [`hookverify::Receiver`], which routes it by the shape of
+//! `webhook-signature` to the schemes this command line configures, and only to those:
 //!
-//! * `--secret` is a Standard Webhooks secret (`whsec_...`). Repeat it, up to 8 times
-//!   (`MAX_SECRETS`, the capacity of the verifier), to check a delivery against several
-//!   secrets at once, as during a rotation; the result names the secret that matched
-//!   (`secret #1` is the first given). A secret given on the command line is visible to other
-//!   local users (`ps`) and may land in the shell history: mind where you run this.
+//! * `v1`: Standard Webhooks HMAC-SHA256 (`v1,<base64>` entries; static webhooks, Svix...),
+//!   checked under the `--secret` values;
+//! * `v1a`: Standard Webhooks Ed25519 (`v1a,<base64>` entries; Gemini API dynamic webhooks),
+//!   checked under the `--public-key` values and the OKP/Ed25519 keys of `--jwks`. The
+//!   signature names no key, so every entry is tried under every key;
+//! * `jwt`: a compact JWT (no comma, dots) signed ES256 or `EdDSA` (RS256 with the `rs256`
+//!   feature), checked against the `--jwks` key set under the policy of `--issuer`,
+//!   `--audience` and `--body-hash-claim`.
+//!
+//! A list may mix `v1` and `v1a` entries: the delivery is authentic when one entry verifies
+//! under a key of its own scheme. A delivery of a scheme nothing was configured for is
+//! `unconfigured-scheme`, whatever its signature. `REQUEST` needs at least one of
+//! `--secret`, `--public-key` and `--jwks`.
+//!
+//! * `--secret` is a Standard Webhooks secret (`whsec_...`). Repeat it, up to 4 times
+//!   ([`hookverify::MAX_SECRETS`]), to check a delivery against several secrets at once, as
+//!   during a rotation; the result names the secret that matched (`secret #1` is the first
+//!   given). A secret given on the command line is visible to other local users (`ps`) and
+//!   may land in the shell history: mind where you run this.
+//! * `--public-key` is a Standard Webhooks public key (`whpk_` and the padded base64 of the
+//!   32-byte Ed25519 key), for `v1a`. Repeat it for several. Together with the Ed25519 keys
+//!   of `--jwks` at most 8 keys ([`hookverify::MAX_PUBLIC_KEYS`]) are tried (more is a
+//!   rejection, `invalid-config`); the result names the key that verified, counting the
+//!   `--public-key` keys first (`public key #1` is the first given), then the Ed25519 keys of
+//!   the key set in its order (with their `kid`). A malformed key, like a malformed secret,
+//!   is a rejection (`invalid-secret`).
 //! * `--jwks` is a file holding the sender's JSON Web Key Set (`{"keys": [...]}`), as
-//!   fetched from its JWKS URL; this tool fetches nothing. Keys the set refuses (wrong type,
-//!   private members, weak RSA modulus...) are listed on standard error as
-//!   `note: key #i refused: <reason>` (`key #1` is the first entry of `keys`) and never used;
-//!   a key set that cannot be used at all is a rejection (`invalid-jwks`).
-//! * `--issuer` is the `iss` a JWT must carry (default: any issuer).
+//!   fetched from its JWKS URL; this tool fetches nothing. It serves both dynamic schemes:
+//!   its OKP/Ed25519 keys verify `v1a` entries, and its keys verify JWTs (giving `--jwks`
+//!   is what accepts JWT-signed deliveries). Keys the set refuses (unsupported type or
+//!   curve, a feature not built in, private members, weak RSA modulus, a shared `kid`...)
+//!   are listed on standard error as `note: key #i refused: <reason> (kid "...")` (`key #1`
+//!   is the first entry of `keys`) and never used; a key set that cannot be used at all is a
+//!   rejection (`invalid-jwks`).
+//! * `--issuer` is the `iss` a JWT must carry (default: any issuer, **not checked**).
 //! * `--audience` is an `aud` value a JWT may carry, usually this endpoint's URL; repeat it
-//!   for several. Without it, a token that names an audience is refused (RFC 7519 section
-//!   4.1.3).
+//!   for several (at most 4). Without it, a token that names an audience is refused (RFC 7519
+//!   section 4.1.3) and a token without one is accepted. This tool is for inspecting
+//!   captures; a receiver in production checks both issuer and audience.
 //! * `--body-hash-claim` names the JWT claim carrying `base64url(SHA-256(body))` (no
-//!   padding), when the sender provides one: the body is then authenticated too. Without it
-//!   a JWT authenticates its claims only, **not the body**, and a note says so.
+//!   padding), when the sender provides one: the body is then authenticated too, and a token
+//!   without the claim is refused. Without it a JWT authenticates its claims only, **not the
+//!   body**, and a note says so.
 //! * `--now` is the instant to verify at, in Unix seconds (default: the system clock). Use
 //!   the delivery's own timestamp (or the token's `iat`) to check an old capture.
-//! * `--tolerance` is how far, in seconds, an HMAC delivery's `webhook-timestamp` may be from
-//!   `now` (default 300). A JWT's freshness comes from its own `exp`, `nbf` and `iat`, with
-//!   the library's leeway of 60 s (`DEFAULT_LEEWAY`); its `webhook-timestamp` and
-//!   `webhook-id` headers are not signed.
+//! * `--tolerance` is how far, in seconds, a `v1`/`v1a` delivery's `webhook-timestamp` may
+//!   be from `now` (default 300). A JWT's freshness comes from its own `exp`, `nbf` and
+//!   `iat`, with the library's leeway of 60 s ([`hookverify::DEFAULT_LEEWAY`]); its
+//!   `webhook-timestamp` and `webhook-id` headers are not signed.
 //!
-//! Without `REQUEST`, `--secret` and `--jwks`, every bundled sample (`examples/data/*.http`)
-//! is verified with the secret, JWKS, clock and JWT policy stored in
-//! `examples/data/samples.json`.
+//! Without `REQUEST` (and then without `--secret`, `--public-key` and `--jwks`), every
+//! bundled sample (`examples/data/*.http`: `v1`, `v1a` and JWT deliveries) is verified with
+//! the secret, JWKS, clock and JWT policy stored in `examples/data/samples.json`.
 //!
 //! Output and exit status:
 //!
-//! * `0`: authentic; one line, `verified: id=<webhook id> timestamp=<unix seconds>
-//!   (secret #k)` for an HMAC delivery, `verified: id=<webhook id> (header, not signed)
-//!   alg=<alg> kid=<kid> exp=<unix seconds>[ jti=<jti>]` for a JWT delivery.
-//! * `1`: rejected; one line `rejected: <code>: <explanation>`, where `<code>` is
+//! * `0`: authentic; one line naming the scheme and the key that verified:
+//!   - `verified: scheme=v1 id=<webhook id> timestamp=<unix seconds> key=secret #<k>`;
+//!   - `verified: scheme=v1a id=<webhook id> timestamp=<unix seconds> key=public key #<k>`,
+//!     followed by ` kid=<kid>` when the key came from the key set (`(none)` for a key
+//!     without one);
+//!   - `verified: scheme=jwt id=<webhook id> (header, not signed) alg=<alg> kid=<kid or
+//!     (none)> exp=<unix seconds or (none)>[ jti=<jti>]`.
+//! * `1`: rejected; one line `rejected: <code>: <explanation> (<hints>)`, where `<code>` is
 //!   [`hookverify::Error::code`] (`missing-header`, `invalid-header`, `too-old`, `too-new`,
-//!   `invalid-secret`, `no-matching-signature`, and for JWTs `invalid-token`,
-//!   `unsupported-algorithm`, `forbidden-header`, `unknown-key`, `invalid-signature`,
-//!   `expired`, `not-yet-valid`, `missing-claim`, `invalid-claim`, `wrong-issuer`,
-//!   `wrong-audience`, `invalid-jwks`, `body-mismatch`) and the explanation is the error's
-//!   message, followed by hints in parentheses.
-//! * `2`: usage or I/O error (bad option, unreadable file, malformed request); a message on
-//!   standard error starting `error:`.
+//!   `invalid-secret`, `no-matching-signature`, `unconfigured-scheme`, `invalid-config`, and
+//!   for JWTs `invalid-token`, `unsupported-algorithm`, `forbidden-header`, `unknown-key`,
+//!   `invalid-signature`, `expired`, `not-yet-valid`, `missing-claim`, `invalid-claim`,
+//!   `wrong-issuer`, `wrong-audience`, `invalid-jwks`, `body-mismatch`), the explanation is
+//!   the error's message, and the hints say what was tried and what to do:
+//!   `no-matching-signature` lists the keys tried for each scheme (`tried: 2 secret(s) for
+//!   v1; 3 public key(s) for v1a: --public-key #1, jwks kid "k2", jwks kid "k3"`) and the
+//!   entries left untried; `unconfigured-scheme` says which option configures the scheme
+//!   (`--secret` for `v1`, `--public-key` or `--jwks` for `v1a`, `--jwks` for `jwt`);
+//!   `too-old` / `too-new` / `expired` / `not-yet-valid` say whether the delivery verifies at
+//!   its own time, and which `--now` checks an old capture.
+//! * `2`: usage or I/O error (bad option, such as more values than stated above or an
+//!   `--issuer`, `--audience` or `--body-hash-claim` no token can carry; unreadable file;
+//!   malformed request); a message on standard error starting `error:`.
 //!
 //! Notes (`note: ...`) go to standard error and do not change the exit status.
 //!
 //! ```text
 //! $ cargo run --example verify -- --secret "$WEBHOOK_SECRET" capture.http
 //! rejected: too-old: timestamp is 86400 s in the past, more than the 300 s tolerance (...)
+//! $ cargo run --example verify -- --jwks jwks.json --now 1780000150 gemini_v1a.http
+//! verified: scheme=v1a id=msg_... timestamp=1780000090 key=public key #2 kid=b7a9...
 //! $ cargo run --example verify -- --jwks jwks.json --issuer https://issuer.example \
 //!     --audience https://hooks.example.com/webhooks --body-hash-claim body_sha256 capture.http
 //! rejected: unknown-key: no usable key in the key set matches the token (...)
@@ -79,15 +115,10 @@ use base64ct::{Base64UrlUnpadded, Encoding as _};
 use clap::error::ErrorKind;
 use clap::{ArgGroup, CommandFactory as _, Parser};
 use hookverify::{
-    DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_TOLERANCE, Delivery, Error, JwtVerifier, KeySet,
-    MAX_JWKS_ENTRIES, Scheme, SecretKey, UnixTime, Verifier, WebhookHeaders, verify_delivery,
+    ConfigFault, DEFAULT_LEEWAY, DEFAULT_TOLERANCE, Delivery, Error, HeaderFault, JwtPolicy,
+    KeySet, MAX_POLICY_AUDIENCES, MAX_PUBLIC_KEYS, MAX_SECRETS, Receiver, Scheme, UnixTime,
+    WebhookHeaders,
 };
-
-/// The most `--secret` values accepted: the capacity of the verifier built from them.
-const MAX_SECRETS: usize = 8;
-
-/// The most usable keys a key set may hold: every entry a JWKS may have at all.
-const MAX_KEYS: usize = MAX_JWKS_ENTRIES;
 
 /// The most header lines a request may have.
 const MAX_HEADERS: usize = 128;
@@ -101,33 +132,37 @@ const SAMPLES_DIR: &str = "examples/data";
 /// The secret(s), JWKS name, clock and JWT policy file among the bundled samples.
 const SAMPLES_FILE: &str = "samples.json";
 
-/// The key sets this tool builds.
-type Keys = KeySet<MAX_KEYS>;
-
-/// Verify a captured webhook delivery (Standard Webhooks HMAC-SHA256, or a JWT checked
-/// against a JWKS) and explain any rejection.
+/// Verify a captured webhook delivery (Standard Webhooks v1 HMAC-SHA256 or v1a Ed25519, or a
+/// JWT checked against a JWKS) and explain any rejection.
 ///
 /// Exit status: 0 verified, 1 rejected (`rejected: <code>: <explanation>`), 2 usage or I/O
-/// error. Without REQUEST, --secret and --jwks, the bundled samples in examples/data/ are
-/// verified.
+/// error. Without REQUEST, --secret, --public-key and --jwks, the bundled samples in
+/// examples/data/ are verified.
 #[derive(Debug, Parser)]
 #[command(name = "verify", version)]
-#[command(group(ArgGroup::new("keys").args(["secrets", "jwks"]).multiple(true)))]
+#[command(group(ArgGroup::new("keys").args(["secrets", "public_keys", "jwks"]).multiple(true)))]
 struct Cli {
-    /// A webhook secret (`whsec_<base64>`); repeat for several (at most 8), as during a rotation
+    /// A webhook secret (`whsec_<base64>`) for v1 signatures; repeat for several (at most 4),
+    /// as during a rotation
     #[arg(long = "secret", value_name = "SECRET", requires = "request")]
     secrets: Vec<String>,
 
-    /// A JSON Web Key Set file (`{"keys": [...]}`), the sender's public keys for JWT-signed
-    /// deliveries
+    /// A public key (`whpk_<base64>`) for v1a signatures; repeat for several (at most 8,
+    /// counting the Ed25519 keys of --jwks)
+    #[arg(long = "public-key", value_name = "KEY", requires = "request")]
+    public_keys: Vec<String>,
+
+    /// A JSON Web Key Set file (`{"keys": [...]}`), the sender's public keys: its Ed25519
+    /// keys verify v1a signatures, and its keys verify JWT-signed deliveries
     #[arg(long, value_name = "FILE", requires = "request")]
     jwks: Option<PathBuf>,
 
-    /// The issuer (`iss`) a JWT must name [default: any]
+    /// The issuer (`iss`) a JWT must name [default: any, not checked]
     #[arg(long, value_name = "ISS", requires = "jwks")]
     issuer: Option<String>,
 
     /// An audience (`aud`) a JWT may name, usually this endpoint's URL; repeat for several
+    /// (at most 4) [default: none, so a token naming an audience is refused]
     #[arg(long = "audience", value_name = "AUD", requires = "jwks")]
     audiences: Vec<String>,
 
@@ -140,7 +175,7 @@ struct Cli {
     #[arg(long, value_name = "UNIX_SECONDS")]
     now: Option<u64>,
 
-    /// How far an HMAC delivery's timestamp may be from now, in seconds (JWTs use their own
+    /// How far a v1/v1a delivery's timestamp may be from now, in seconds (JWTs use their own
     /// exp/nbf/iat, with 60 s leeway)
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TOLERANCE)]
     tolerance: u64,
@@ -174,8 +209,17 @@ impl From<Status> for ExitCode {
 enum Failure {
     /// Exit 1: the library's verdict, already formatted as `<code>: <explanation>`.
     Rejected(String),
-    /// Exit 2: the request could not be read or parsed.
+    /// Exit 2: the request could not be read or parsed, or an option cannot work.
     Failed(String),
+}
+
+impl Failure {
+    /// The message, whatever the exit status.
+    fn into_message(self) -> String {
+        match self {
+            Self::Rejected(message) | Self::Failed(message) => message,
+        }
+    }
 }
 
 /// The instant verification runs at, and where it came from (for messages).
@@ -202,40 +246,45 @@ enum Source {
     Bundled,
 }
 
-/// The JWT side: the key set, the claims policy, and where the keys came from.
-#[derive(Clone, Copy, Debug)]
-struct JwtPolicy<'c> {
-    keys: &'c Keys,
-    /// The JWKS, for messages: `--jwks <file>` or the bundled file's path.
-    origin: &'c str,
-    issuer: Option<&'c str>,
-    audiences: &'c [&'c str],
-    body_hash_claim: Option<&'c str>,
-}
-
-impl<'c> JwtPolicy<'c> {
-    /// The library's verifier for this policy (default leeway and token size cap); a
-    /// `--body-hash-claim` no token can carry is a usage error.
-    fn verifier(&self) -> Result<JwtVerifier<'c, MAX_KEYS>, Failure> {
-        let mut verifier = JwtVerifier::new(self.keys).with_audiences(self.audiences);
-        if let Some(issuer) = self.issuer {
-            verifier = verifier.with_issuer(issuer);
+impl Source {
+    /// How the `index`-th (0-based) secret is named.
+    fn secret(self, index: usize) -> String {
+        match self {
+            Self::CommandLine => format!("--secret #{}", index.saturating_add(1)),
+            Self::Bundled => format!("bundled secret #{}", index.saturating_add(1)),
         }
-        if let Some(claim) = self.body_hash_claim {
-            verifier = verifier
-                .with_body_hash_claim(claim)
-                .map_err(|error| Failure::Failed(format!("--body-hash-claim: {error}")))?;
-        }
-        Ok(verifier)
     }
 }
 
-/// Everything one request is verified with.
-#[derive(Clone, Copy, Debug)]
-struct Context<'c> {
-    hmac: Option<&'c Verifier<MAX_SECRETS>>,
-    jwt: Option<JwtPolicy<'c>>,
-    clock: Clock,
+/// What a receiver is built from: the options, or the bundled samples' settings.
+#[derive(Debug)]
+struct Config {
+    secrets: Vec<String>,
+    public_keys: Vec<String>,
+    /// The JWKS and where it came from, for messages (`--jwks <file>` or the bundled path).
+    jwks: Option<(Vec<u8>, String)>,
+    issuer: Option<String>,
+    audiences: Vec<String>,
+    body_hash_claim: Option<String>,
+    tolerance: u64,
+    source: Source,
+}
+
+/// The receiver every request is verified with, and its configuration for messages.
+#[derive(Debug)]
+struct Setup {
+    receiver: Receiver,
+    config: Config,
+    /// How each `v1a` key is named, in the receiver's order: `--public-key #k`, then
+    /// `jwks kid "..."`.
+    public_key_names: Vec<String>,
+}
+
+impl Setup {
+    /// The JWKS's origin, when one was given.
+    fn jwks_origin(&self) -> Option<&str> {
+        self.config.jwks.as_ref().map(|(_, origin)| origin.as_str())
+    }
 }
 
 /// The secrets, JWKS, clock and JWT policy stored with the bundled samples
@@ -254,26 +303,29 @@ struct Samples {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if cli.secrets.len() > MAX_SECRETS {
-        Cli::command()
-            .error(
-                ErrorKind::TooManyValues,
-                format!(
-                    "at most {MAX_SECRETS} --secret values are supported, got {}",
-                    cli.secrets.len()
-                ),
-            )
-            .exit();
+    for (option, given, max) in [
+        ("--secret", cli.secrets.len(), MAX_SECRETS),
+        ("--public-key", cli.public_keys.len(), MAX_PUBLIC_KEYS),
+        ("--audience", cli.audiences.len(), MAX_POLICY_AUDIENCES),
+    ] {
+        if given > max {
+            Cli::command()
+                .error(
+                    ErrorKind::TooManyValues,
+                    format!("at most {max} {option} values are supported, got {given}"),
+                )
+                .exit();
+        }
     }
     match &cli.request {
         Some(path) => verify_one(&cli, path).into(),
-        // Without REQUEST clap guarantees there is no --secret or --jwks either.
+        // Without REQUEST clap guarantees there is no --secret, --public-key or --jwks either.
         None => verify_bundled(&cli).into(),
     }
 }
 
 /// Verifies the request in `path` (`-` for standard input) with the command-line secrets
-/// and key set.
+/// and keys.
 fn verify_one(cli: &Cli, path: &Path) -> Status {
     let raw = match read_request(path) {
         Ok(raw) => raw,
@@ -287,37 +339,24 @@ fn verify_one(cli: &Cli, path: &Path) -> Status {
         now: UnixTime::now(),
         source: "from the system clock",
     });
-    let secrets: Vec<&str> = cli.secrets.iter().map(String::as_str).collect();
-    let hmac = if secrets.is_empty() {
-        None
-    } else {
-        match build_verifier(&secrets, cli.tolerance, Source::CommandLine) {
-            Ok(verifier) => Some(verifier),
-            Err(failure) => return report(None, Err(failure)),
-        }
+    let config = Config {
+        secrets: cli.secrets.clone(),
+        public_keys: cli.public_keys.clone(),
+        jwks: jwks.zip(
+            cli.jwks
+                .as_ref()
+                .map(|path| format!("--jwks {}", path.display())),
+        ),
+        issuer: cli.issuer.clone(),
+        audiences: cli.audiences.clone(),
+        body_hash_claim: cli.body_hash_claim.clone(),
+        tolerance: cli.tolerance,
+        source: Source::CommandLine,
     };
-    let origin = cli
-        .jwks
-        .as_ref()
-        .map(|path| format!("--jwks {}", path.display()))
-        .unwrap_or_default();
-    let keys = match jwks.map(|json| load_keys(&json, &origin)).transpose() {
-        Ok(keys) => keys,
-        Err(failure) => return report(None, Err(failure)),
-    };
-    let audiences: Vec<&str> = cli.audiences.iter().map(String::as_str).collect();
-    let context = Context {
-        hmac: hmac.as_ref(),
-        jwt: keys.as_ref().map(|keys| JwtPolicy {
-            keys,
-            origin: &origin,
-            issuer: cli.issuer.as_deref(),
-            audiences: &audiences,
-            body_hash_claim: cli.body_hash_claim.as_deref(),
-        }),
-        clock,
-    };
-    report(None, verify_request(&raw, &context))
+    match build(config) {
+        Ok(setup) => report(None, verify_request(&raw, &setup, clock)),
+        Err(failure) => report(None, Err(failure)),
+    }
 }
 
 /// Verifies every bundled sample with the bundled secrets, key set, clock and JWT policy
@@ -336,32 +375,28 @@ fn verify_bundled(cli: &Cli) -> Status {
         Ok(files) => files,
         Err(message) => return fail(&message),
     };
-    let secrets: Vec<&str> = samples.secrets.iter().map(String::as_str).collect();
-    let verifier = match build_verifier(&secrets, cli.tolerance, Source::Bundled) {
-        Ok(verifier) => verifier,
-        Err(Failure::Rejected(message) | Failure::Failed(message)) => {
-            return fail(&format!("{SAMPLES_DIR}/{SAMPLES_FILE}: {message}"));
-        }
-    };
-    let origin = format!("{SAMPLES_DIR}/{}", samples.jwks);
-    let keys = match read_file(&dir.join(&samples.jwks)).and_then(|json| {
-        load_keys(&json, &origin)
-            .map_err(|(Failure::Rejected(message) | Failure::Failed(message))| message)
-    }) {
-        Ok(keys) => keys,
+    let jwks = match read_file(&dir.join(&samples.jwks)) {
+        Ok(jwks) => jwks,
         Err(message) => return fail(&message),
     };
-    let audiences: Vec<&str> = samples.audiences.iter().map(String::as_str).collect();
-    let context = Context {
-        hmac: Some(&verifier),
-        jwt: Some(JwtPolicy {
-            keys: &keys,
-            origin: &origin,
-            issuer: samples.issuer.as_deref(),
-            audiences: &audiences,
-            body_hash_claim: samples.body_hash_claim.as_deref(),
-        }),
-        clock,
+    let config = Config {
+        secrets: samples.secrets,
+        public_keys: Vec::new(),
+        jwks: Some((jwks, format!("{SAMPLES_DIR}/{}", samples.jwks))),
+        issuer: samples.issuer,
+        audiences: samples.audiences,
+        body_hash_claim: samples.body_hash_claim,
+        tolerance: cli.tolerance,
+        source: Source::Bundled,
+    };
+    let setup = match build(config) {
+        Ok(setup) => setup,
+        Err(failure) => {
+            return fail(&format!(
+                "{SAMPLES_DIR}/{SAMPLES_FILE}: {}",
+                failure.into_message()
+            ));
+        }
     };
     let clock_name = if cli.now.is_some() { "--now" } else { "clock" };
     println!(
@@ -373,7 +408,7 @@ fn verify_bundled(cli: &Cli) -> Status {
     for (name, path) in &files {
         let outcome = std::fs::read(path)
             .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", path.display())))
-            .and_then(|raw| verify_request(&raw, &context));
+            .and_then(|raw| verify_request(&raw, &setup, clock));
         worst = worst.max(report(Some(name), outcome));
     }
     worst
@@ -450,56 +485,97 @@ fn sample_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     Ok(files)
 }
 
-/// One verifier holding every secret; an invalid secret is a rejection naming its position.
-fn build_verifier(
-    secrets: &[&str],
-    tolerance: u64,
-    source: Source,
-) -> Result<Verifier<MAX_SECRETS>, Failure> {
-    match Verifier::<MAX_SECRETS>::from_secrets(secrets) {
-        Ok(verifier) => Ok(verifier.with_tolerance(tolerance)),
-        Err(error) => {
-            // `from_secrets` does not say which secret is at fault: find it for the message.
-            let which = secrets
-                .iter()
-                .position(|secret| SecretKey::from_whsec(secret).is_err())
-                .map(|index| match source {
-                    Source::CommandLine => {
-                        format!(" (--secret #{})", index.saturating_add(1))
-                    }
-                    Source::Bundled => {
-                        format!(" (bundled secret #{})", index.saturating_add(1))
-                    }
-                })
-                .unwrap_or_default();
-            Err(Failure::Rejected(format!(
-                "{}: {error}{which}",
-                error.code()
-            )))
-        }
+/// Builds the receiver: every secret and public key (a malformed one is a rejection naming
+/// its position), the key set (each refused key is a note; a set the library refuses is a
+/// rejection) and, with a key set, the JWT policy (an option no token can satisfy is a usage
+/// error).
+fn build(config: Config) -> Result<Setup, Failure> {
+    let rejected = |error: Error, which: &str| {
+        Failure::Rejected(format!("{}: {error} ({which})", error.code()))
+    };
+    let mut builder = Receiver::builder().tolerance(config.tolerance);
+    for (index, secret) in config.secrets.iter().enumerate() {
+        builder = builder
+            .secret(secret)
+            .map_err(|error| rejected(error, &config.source.secret(index)))?;
     }
+    for (index, key) in config.public_keys.iter().enumerate() {
+        builder = builder.public_key(key).map_err(|error| {
+            rejected(error, &format!("--public-key #{}", index.saturating_add(1)))
+        })?;
+    }
+    if let Some((json, origin)) = &config.jwks {
+        let keys = KeySet::from_json(json).map_err(|error| rejected(error, origin))?;
+        for refusal in keys.refused() {
+            let kid = refusal
+                .kid()
+                .map(|kid| format!(" (kid {})", quote(kid.as_bytes())))
+                .unwrap_or_default();
+            eprintln!(
+                "note: key #{} refused: {}{kid}",
+                refusal.index().saturating_add(1),
+                refusal.fault()
+            );
+        }
+        if keys.is_empty() {
+            eprintln!("note: the key set ({origin}) holds no usable key");
+        }
+        builder = builder.key_set(keys).jwt(jwt_policy(&config)?);
+    }
+    let receiver = builder.build().map_err(|error| match error {
+        Error::InvalidConfig(ConfigFault::TooManyPublicKeys { .. }) => rejected(
+            error,
+            &format!(
+                "{} --public-key and the Ed25519 keys of the key set ({})",
+                config.public_keys.len(),
+                config
+                    .jwks
+                    .as_ref()
+                    .map_or("", |(_, origin)| origin.as_str())
+            ),
+        ),
+        other => Failure::Failed(format!("cannot build the receiver: {other}")),
+    })?;
+    // The keys v1a entries are tried under, in the receiver's order: `--public-key` keys, then
+    // the key set's Ed25519 keys, named by their kid.
+    let given = config.public_keys.len();
+    let public_key_names = (0..receiver.public_keys())
+        .map(|i| match (i < given, receiver.public_key_kid(i)) {
+            (true, _) => format!("--public-key #{}", i.saturating_add(1)),
+            (false, Some(kid)) => format!("jwks kid {}", quote(kid.as_bytes())),
+            (false, None) => format!(
+                "jwks Ed25519 key #{}",
+                i.saturating_sub(given).saturating_add(1)
+            ),
+        })
+        .collect();
+    Ok(Setup {
+        receiver,
+        config,
+        public_key_names,
+    })
 }
 
-/// Parses a JWKS into a key set; a set the library refuses is a rejection. Each refused key
-/// is a note on standard error.
-fn load_keys(json: &[u8], origin: &str) -> Result<Keys, Failure> {
-    let keys = Keys::from_json(json)
-        .map_err(|error| Failure::Rejected(format!("{}: {error} ({origin})", error.code())))?;
-    for refusal in keys.refused() {
-        let kid = refusal
-            .kid()
-            .map(|kid| format!(" (kid {})", quote(kid.as_bytes())))
-            .unwrap_or_default();
-        eprintln!(
-            "note: key #{} refused: {}{kid}",
-            refusal.index().saturating_add(1),
-            refusal.fault()
-        );
+/// The JWT policy of the options: issuer and audiences as given (either may be absent: this
+/// tool inspects captures), and the body bound only with `--body-hash-claim`.
+fn jwt_policy(config: &Config) -> Result<JwtPolicy, Failure> {
+    let audiences: Vec<&str> = config.audiences.iter().map(String::as_str).collect();
+    let option = |error: Error| {
+        let name = match error {
+            Error::InvalidConfig(ConfigFault::Issuer { .. }) => "--issuer",
+            Error::InvalidConfig(ConfigFault::Audiences { .. }) => "--audience",
+            Error::InvalidConfig(ConfigFault::ClaimName { .. }) => "--body-hash-claim",
+            _ => "the JWT policy",
+        };
+        Failure::Failed(format!("{name}: {error}"))
+    };
+    let builder =
+        JwtPolicy::builder_unchecked_issuer_or_audience(config.issuer.as_deref(), &audiences)
+            .map_err(option)?;
+    match &config.body_hash_claim {
+        Some(claim) => builder.body_hash_claim(claim).map_err(option),
+        None => Ok(builder.body_not_authenticated()),
     }
-    if keys.is_empty() {
-        eprintln!("note: the key set ({origin}) holds no usable key");
-    }
-    Ok(keys)
 }
 
 /// A parsed request: its header lines and its body.
@@ -594,49 +670,68 @@ fn content_length(headers: &[(&str, &[u8])]) -> Result<Option<usize>, String> {
 }
 
 /// Parses and verifies one request; `Ok` holds the `verified: ...` line.
-fn verify_request(raw: &[u8], context: &Context<'_>) -> Result<String, Failure> {
+fn verify_request(raw: &[u8], setup: &Setup, clock: Clock) -> Result<String, Failure> {
     let request = parse_request(raw).map_err(Failure::Failed)?;
     let headers = WebhookHeaders::from_pairs(&request.headers)
-        .map_err(|error| rejection(error, &request, context))?;
-    let jwt = context.jwt.map(|policy| policy.verifier()).transpose()?;
-    let mut claims = vec![0u8; DEFAULT_MAX_TOKEN_LEN];
-    let delivery = verify_delivery(
-        context.hmac,
-        jwt.as_ref(),
-        &headers,
-        request.body,
-        context.clock.now,
-        &mut claims,
-    )
-    .map_err(|error| rejection(error, &request, context))?;
-    match delivery {
-        Delivery::Static(verified) => Ok(format!(
-            "verified: id={} timestamp={} (secret #{})",
-            verified.id(),
-            verified.timestamp().as_secs(),
-            verified.secret_index().saturating_add(1)
+        .map_err(|error| rejection(error, &request, None, setup, clock))?;
+    let delivery = setup
+        .receiver
+        .verify(&headers, request.body, clock.now)
+        .map_err(|error| rejection(error, &request, Some(&headers), setup, clock))?;
+    verified_line(&delivery, setup)
+}
+
+/// The `verified: ...` line: the scheme, the id and the key that verified.
+fn verified_line(delivery: &Delivery<'_>, setup: &Setup) -> Result<String, Failure> {
+    let position = |index: Option<usize>| {
+        index.map_or_else(|| "?".to_owned(), |i| i.saturating_add(1).to_string())
+    };
+    let id = delivery.id();
+    let timestamp = delivery.timestamp().as_secs();
+    match delivery.scheme() {
+        Scheme::V1 => Ok(format!(
+            "verified: scheme=v1 id={id} timestamp={timestamp} key=secret #{}",
+            position(delivery.secret_index())
         )),
-        Delivery::Dynamic { webhook_id, token } => {
+        Scheme::V1a => {
+            // The keys of the key set come after the --public-key keys.
+            let from_jwks = delivery
+                .public_key_index()
+                .is_some_and(|index| index >= setup.config.public_keys.len());
+            let kid = if from_jwks {
+                format!(
+                    " kid={}",
+                    delivery.kid().map_or_else(|| "(none)".to_owned(), word)
+                )
+            } else {
+                String::new()
+            };
+            Ok(format!(
+                "verified: scheme=v1a id={id} timestamp={timestamp} key=public key #{}{kid}",
+                position(delivery.public_key_index())
+            ))
+        }
+        Scheme::Jwt => {
+            let token = delivery.jwt().ok_or_else(|| {
+                Failure::Failed("a JWT-signed delivery without its token".to_owned())
+            })?;
             let kid = token.kid().map_or_else(|| "(none)".to_owned(), word);
             let exp = token
                 .expires_at()
                 .map_or_else(|| "(none)".to_owned(), |exp| exp.as_secs().to_string());
-            let jti = serde_json::from_slice::<serde_json::Value>(token.claims_json())
-                .ok()
-                .and_then(|claims| claims.get("jti")?.as_str().map(word))
-                .map(|jti| format!(" jti={jti}"))
+            let jti = token
+                .jti()
+                .map(|jti| format!(" jti={}", word(jti)))
                 .unwrap_or_default();
-            if context
-                .jwt
-                .is_some_and(|policy| policy.body_hash_claim.is_none())
-            {
+            if !delivery.body_is_authenticated() {
                 eprintln!(
                     "note: the token authenticates its claims, not the body (no \
                      --body-hash-claim)"
                 );
             }
             Ok(format!(
-                "verified: id={webhook_id} (header, not signed) alg={} kid={kid} exp={exp}{jti}",
+                "verified: scheme=jwt id={id} (header, not signed) alg={} kid={kid} \
+                 exp={exp}{jti}",
                 token.algorithm().as_str()
             ))
         }
@@ -647,13 +742,28 @@ fn verify_request(raw: &[u8], context: &Context<'_>) -> Result<String, Failure> 
 }
 
 /// `<code>: <explanation> (<hint>)` for a rejected request.
-fn rejection(error: Error, request: &Request<'_>, context: &Context<'_>) -> Failure {
-    let clock = context.clock;
-    let signature = WebhookHeaders::from_pairs(&request.headers)
-        .ok()
-        .map(|headers| headers.signature());
+fn rejection(
+    error: Error,
+    request: &Request<'_>,
+    headers: Option<&WebhookHeaders<'_>>,
+    setup: &Setup,
+    clock: Clock,
+) -> Failure {
+    let signature = headers.map(WebhookHeaders::signature).unwrap_or_default();
     let hint = match error {
         Error::MissingHeader { .. } => Some(signed_headers_present(&request.headers)),
+        Error::InvalidHeader {
+            fault: HeaderFault::TooManyChecks { max },
+            ..
+        } => {
+            let entries = Entries::of(signature).v1a;
+            let keys = setup.receiver.public_keys();
+            Some(format!(
+                "{entries} v1a entry(ies) under {keys} public key(s) make {} checks, more than \
+                 {max}",
+                entries.saturating_mul(keys)
+            ))
+        }
         Error::InvalidHeader { name, .. } => request
             .headers
             .iter()
@@ -665,70 +775,201 @@ fn rejection(error: Error, request: &Request<'_>, context: &Context<'_>) -> Fail
             clock.now.as_secs().checked_sub(age),
             "to check an old capture",
             request,
-            context,
+            headers,
+            setup,
+            clock,
         )),
         Error::TooNew { ahead, .. } => Some(freshness_hint(
             clock.now.as_secs().checked_add(ahead),
             "to check it anyway, but is the sender's clock or this one wrong?",
             request,
-            context,
+            headers,
+            setup,
+            clock,
         )),
-        Error::NoMatchingSignature { .. } if context.hmac.is_none() => Some(
-            "the webhook-signature is a list of HMAC signatures rather than a JWT, and no \
-             --secret was given"
-                .to_owned(),
-        ),
-        Error::NoMatchingSignature { .. } => Some(format!(
-            "the {} body byte(s) were checked exactly as captured: check the secret, and that \
-             nothing re-serialized, re-encoded or converted the line endings of the body",
-            request.body.len()
+        Error::UnconfiguredScheme { scheme } => Some(unconfigured_hint(scheme, setup)),
+        Error::NoMatchingSignature {
+            v1,
+            v1a,
+            secrets,
+            public_keys,
+            ..
+        } => Some(tried_hint(
+            (v1, v1a),
+            (secrets, public_keys),
+            request,
+            signature,
+            setup,
         )),
-        _ => signature.and_then(|token| {
-            context.jwt.map_or_else(
-                || no_jwks_hint(error, token),
-                |policy| jwt_hint(error, token, request.body, policy, clock),
-            )
-        }),
+        Error::InvalidToken(_) => Some(token_form_hint(signature_name(request), signature)),
+        _ => headers.and_then(|headers| jwt_hint(error, headers, request.body, setup, clock)),
     };
     let hint = hint.map(|h| format!(" ({h})")).unwrap_or_default();
     Failure::Rejected(format!("{}: {error}{hint}", error.code()))
 }
 
-/// For a JWT-shaped signature with no key set to check it against.
-fn no_jwks_hint(error: Error, token: &[u8]) -> Option<String> {
-    (error == Error::UnsupportedAlgorithm && Scheme::of(token) == Scheme::Jwt).then(|| {
-        "the webhook-signature holds a JWT, but no --jwks was given to verify it with".to_owned()
-    })
+/// The `v1`, `v1a` and other entries of a signature list, counted as the library counts
+/// them.
+#[derive(Clone, Copy, Debug, Default)]
+struct Entries {
+    v1: usize,
+    v1a: usize,
+}
+
+impl Entries {
+    fn of(signature: &[u8]) -> Self {
+        let mut entries = Self::default();
+        for entry in signature.split(|b| *b == b' ') {
+            if entry.starts_with(b"v1,") {
+                entries.v1 = entries.v1.saturating_add(1);
+            } else if entry.starts_with(b"v1a,") {
+                entries.v1a = entries.v1a.saturating_add(1);
+            }
+        }
+        entries
+    }
+}
+
+/// Why no key of `scheme` is configured.
+fn why_unconfigured(scheme: Scheme, setup: &Setup) -> String {
+    match (scheme, setup.jwks_origin()) {
+        (Scheme::V1, _) => "no --secret was given".to_owned(),
+        (Scheme::V1a, Some(origin)) => format!(
+            "no --public-key was given, and the key set ({origin}) holds no usable Ed25519 key"
+        ),
+        (Scheme::V1a, None) => "no --public-key or --jwks was given".to_owned(),
+        _ => "no --jwks was given".to_owned(),
+    }
+}
+
+/// For `unconfigured-scheme`: what is missing, and which option supplies it.
+fn unconfigured_hint(scheme: Scheme, setup: &Setup) -> String {
+    let pass = match scheme {
+        Scheme::V1 => "pass --secret with the endpoint's whsec_ secret",
+        Scheme::V1a => {
+            "pass --public-key with the sender's whpk_ key, or --jwks with its JWKS (its \
+             OKP/Ed25519 keys verify v1a)"
+        }
+        _ => "pass --jwks with the sender's JWKS (and --issuer, --audience, --body-hash-claim)",
+    };
+    format!("{}: {pass}", why_unconfigured(scheme, setup))
+}
+
+/// For `no-matching-signature`: the keys tried for each scheme, the entries no key was
+/// tried for, and what to check.
+fn tried_hint(
+    (v1, v1a): (usize, usize),
+    (secrets, public_keys): (usize, usize),
+    request: &Request<'_>,
+    signature: &[u8],
+    setup: &Setup,
+) -> String {
+    let mut tried = Vec::new();
+    if v1 > 0 {
+        tried.push(format!("{secrets} secret(s) for v1"));
+    }
+    if v1a > 0 {
+        let names = setup
+            .public_key_names
+            .get(..public_keys)
+            .unwrap_or(&setup.public_key_names);
+        tried.push(format!(
+            "{public_keys} public key(s) for v1a: {}",
+            names.join(", ")
+        ));
+    }
+    if tried.is_empty() {
+        return format!(
+            "the {} holds no v1 or v1a entry, only entries of other versions: received {}",
+            signature_name(request),
+            quote(signature)
+        );
+    }
+    let mut hint = vec![format!("tried: {}", tried.join("; "))];
+    let entries = Entries::of(signature);
+    for (scheme, count, untried) in [
+        (Scheme::V1, entries.v1, v1 == 0),
+        (Scheme::V1a, entries.v1a, v1a == 0),
+    ] {
+        if untried && count > 0 {
+            hint.push(format!(
+                "{count} {scheme} entry(ies) not tried: {}",
+                why_unconfigured(scheme, setup)
+            ));
+        }
+    }
+    let what = match (v1 > 0, v1a > 0) {
+        (true, false) => "the secret",
+        (false, true) => "the public keys",
+        _ => "the secret and the public keys",
+    };
+    hint.push(format!(
+        "the {} body byte(s) were checked exactly as captured: check {what}, and that \
+         nothing re-serialized, re-encoded or converted the line endings of the body",
+        request.body.len()
+    ));
+    hint.join("; ")
+}
+
+/// The signature header's name in the family the library reads: `webhook-signature`, or
+/// `svix-signature` when no `webhook-*` header is present.
+fn signature_name(request: &Request<'_>) -> &'static str {
+    let webhook = request.headers.iter().any(|(name, _)| {
+        name.get(..8)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("webhook-"))
+    });
+    if webhook {
+        "webhook-signature"
+    } else {
+        "svix-signature"
+    }
+}
+
+/// For `invalid-token`: what is wrong with the token's form, as far as it shows.
+fn token_form_hint(header: &str, token: &[u8]) -> String {
+    let segments = token.split(|b| *b == b'.').count();
+    if segments != 3 {
+        format!(
+            "the {header} has no comma, so it is read as a JWT, and it has {segments} \
+             dot-separated segment(s) where a compact JWT has 3"
+        )
+    } else if token.contains(&b'=') {
+        "the token holds '=' padding, which a JWT's base64url never has (RFC 7515 section 2)"
+            .to_owned()
+    } else {
+        format!("received {}", quote(token))
+    }
 }
 
 /// Hints for the JWT rejections, from the token's header and claims (read here without
 /// verification: they only explain what the library decided).
 fn jwt_hint(
     error: Error,
-    token: &[u8],
+    headers: &WebhookHeaders<'_>,
     body: &[u8],
-    policy: JwtPolicy<'_>,
+    setup: &Setup,
     clock: Clock,
 ) -> Option<String> {
+    let token = headers.signature();
     let header = token_part(token, 0);
     let claims = token_part(token, 1);
     let header_str = |name: &str| header.as_ref()?.get(name)?.as_str().map(str::to_owned);
     let claim = |name: &str| claims.as_ref()?.get(name);
+    let origin = setup.jwks_origin().unwrap_or("none");
+    let config = &setup.config;
     match error {
         Error::UnknownKey => {
-            let kids: Vec<String> = policy
-                .keys
-                .kids()
+            let kids: Vec<String> = setup
+                .receiver
+                .key_set()
+                .into_iter()
+                .flat_map(KeySet::kids)
                 .map(|kid| kid.map_or_else(|| "(none)".to_owned(), |kid| quote(kid.as_bytes())))
                 .collect();
             let held = if kids.is_empty() {
-                format!("the key set ({}) holds no usable key", policy.origin)
+                format!("the key set ({origin}) holds no usable key")
             } else {
-                format!(
-                    "the key set ({}) holds kid(s) {}",
-                    policy.origin,
-                    kids.join(", ")
-                )
+                format!("the key set ({origin}) holds kid(s) {}", kids.join(", "))
             };
             let asked = match header_str("kid") {
                 Some(kid) => format!("the token names kid {}", quote(kid.as_bytes())),
@@ -739,35 +980,38 @@ fn jwt_hint(
             ))
         }
         Error::InvalidSignature => Some(format!(
-            "the token was altered, or not signed by the key{} in the key set ({})",
+            "the token was altered, or not signed by the key{} in the key set ({origin})",
             header_str("kid")
                 .map(|kid| format!(" with kid {}", quote(kid.as_bytes())))
                 .unwrap_or_default(),
-            policy.origin
         )),
-        Error::UnsupportedAlgorithm => Some(format!(
-            "the token's alg is {}; RS256 needs an RSA key and ES256 an EC P-256 key",
-            header_str("alg").map_or_else(|| "missing".to_owned(), |alg| quote(alg.as_bytes()))
+        Error::UnsupportedAlgorithm => Some(algorithm_hint(header_str("alg").as_deref())),
+        Error::Expired { claim: name } | Error::NotYetValid { claim: name } => Some(jwt_time_hint(
+            error,
+            name,
+            claims.as_ref(),
+            headers,
+            body,
+            setup,
+            clock,
         )),
-        Error::Expired { claim: name } | Error::NotYetValid { claim: name } => {
-            Some(jwt_time_hint(error, name, token, body, policy, clock))
-        }
         Error::WrongIssuer => Some(format!(
             "the token's iss is {}, expected {}",
             claim("iss").map_or_else(|| "missing".to_owned(), json_text),
-            policy
+            config
                 .issuer
+                .as_deref()
                 .map_or_else(|| "any".to_owned(), |iss| quote(iss.as_bytes()))
         )),
         Error::WrongAudience => {
             let aud = claim("aud").map_or_else(|| "missing".to_owned(), json_text);
-            Some(if policy.audiences.is_empty() {
+            Some(if config.audiences.is_empty() {
                 format!(
                     "the token's aud is {aud}, and no audience is expected: pass --audience \
                      with this endpoint's URL"
                 )
             } else {
-                let expected: Vec<String> = policy
+                let expected: Vec<String> = config
                     .audiences
                     .iter()
                     .map(|aud| quote(aud.as_bytes()))
@@ -780,8 +1024,9 @@ fn jwt_hint(
         }
         Error::MissingClaim { claim: name } | Error::InvalidClaim { claim: name } => {
             // The library calls the body-hash claim `body-hash`, whatever its actual name.
-            let body_claim = policy
+            let body_claim = config
                 .body_hash_claim
+                .as_deref()
                 .filter(|_| name == "body-hash")
                 .map(|actual| format!("the body-hash claim is {}; ", quote(actual.as_bytes())))
                 .unwrap_or_default();
@@ -799,8 +1044,9 @@ fn jwt_hint(
         Error::BodyMismatch => {
             use sha2::Digest as _;
             let actual = Base64UrlUnpadded::encode_string(&sha2::Sha256::digest(body));
-            let carried = policy
+            let carried = config
                 .body_hash_claim
+                .as_deref()
                 .and_then(claim)
                 .map_or_else(|| "missing".to_owned(), json_text);
             Some(format!(
@@ -813,18 +1059,50 @@ fn jwt_hint(
     }
 }
 
+/// For `unsupported-algorithm`: the token's `alg`, and which key (and feature) each
+/// algorithm needs.
+fn algorithm_hint(alg: Option<&str>) -> String {
+    let needs: Vec<String> = [
+        ("RS256", "an RSA key", "rs256", cfg!(feature = "rs256")),
+        ("ES256", "an EC P-256 key", "es256", cfg!(feature = "es256")),
+        (
+            "EdDSA or Ed25519",
+            "an OKP Ed25519 key",
+            "ed25519",
+            cfg!(feature = "ed25519"),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, key, feature, enabled)| {
+        if enabled {
+            format!("{name} needs {key}")
+        } else {
+            format!(
+                "{name} needs {key} and the {feature} feature, not built in here (cargo run \
+                 --features {feature} --example verify)"
+            )
+        }
+    })
+    .collect();
+    format!(
+        "the token's alg is {}; {}",
+        alg.map_or_else(|| "missing".to_owned(), |alg| quote(alg.as_bytes())),
+        needs.join(", ")
+    )
+}
+
 /// For expired / not-yet-valid tokens: the clock used, the claim's value, and whether the
-/// token verifies at its own issue time.
+/// delivery verifies at the token's own issue time.
 fn jwt_time_hint(
     error: Error,
     name: &str,
-    token: &[u8],
+    claims: Option<&serde_json::Value>,
+    headers: &WebhookHeaders<'_>,
     body: &[u8],
-    policy: JwtPolicy<'_>,
+    setup: &Setup,
     clock: Clock,
 ) -> String {
-    let claims = token_part(token, 1);
-    let time = |name: &str| claims.as_ref()?.get(name)?.as_u64();
+    let time = |name: &str| claims?.get(name)?.as_u64();
     let now = format!(
         "now={} {}, leeway {DEFAULT_LEEWAY} s",
         clock.now.as_secs(),
@@ -841,10 +1119,11 @@ fn jwt_time_hint(
         Error::Expired { .. } => "to check an old capture",
         _ => "to check it anyway, but is the sender's clock or this one wrong?",
     };
-    // The policy was already built once for this request, so it builds again here.
-    let verdict = inside.zip(policy.verifier().ok()).map(|(at, verifier)| {
-        let mut claims_buf = vec![0u8; DEFAULT_MAX_TOKEN_LEN];
-        match verifier.verify(token, body, UnixTime::from_secs(at), &mut claims_buf) {
+    let verdict = inside.map(|at| {
+        match setup
+            .receiver
+            .verify(headers, body, UnixTime::from_secs(at))
+        {
             Ok(_) => format!("; the token is otherwise valid: pass --now {at} {advice}"),
             Err(other) => format!("; at {at} it is rejected too ({})", other.code()),
         }
@@ -907,29 +1186,32 @@ fn signed_headers_present(headers: &[(&str, &[u8])]) -> String {
     }
 }
 
-/// For too-old / too-new: the clock used, and whether the signature itself would match.
+/// For too-old / too-new: the clock used, and whether the delivery verifies at its own
+/// timestamp.
 fn freshness_hint(
     timestamp: Option<u64>,
     advice: &str,
     request: &Request<'_>,
-    context: &Context<'_>,
+    headers: Option<&WebhookHeaders<'_>>,
+    setup: &Setup,
+    clock: Clock,
 ) -> String {
-    let now = format!(
-        "now={} {}",
-        context.clock.now.as_secs(),
-        context.clock.source
-    );
-    let signature_ok = context.hmac.is_some_and(|verifier| {
-        WebhookHeaders::from_pairs(&request.headers)
-            .and_then(|headers| verifier.verify_ignoring_timestamp(&headers, request.body))
-            .is_ok()
+    let now = format!("now={} {}", clock.now.as_secs(), clock.source);
+    let at_its_time = timestamp.zip(headers).map(|(ts, headers)| {
+        (
+            ts,
+            setup
+                .receiver
+                .verify(headers, request.body, UnixTime::from_secs(ts))
+                .is_ok(),
+        )
     });
-    match (signature_ok, timestamp) {
-        (true, Some(ts)) => {
+    match at_its_time {
+        Some((ts, true)) => {
             format!("{now}; the signature itself is valid: pass --now {ts} {advice}")
         }
-        (true, None) => format!("{now}; the signature itself is valid"),
-        (false, _) => format!("{now}; the signature does not match either"),
+        Some((_, false)) => format!("{now}; the signature does not match either"),
+        None => now,
     }
 }
 

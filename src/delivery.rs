@@ -1,103 +1,128 @@
-//! One entry point for receivers that serve both static (HMAC) and dynamic (JWT) webhooks:
-//! the scheme is chosen from the shape of the signature header.
+//! What a [`Receiver`](crate::Receiver) verified: the scheme, the key, and which parts of the
+//! delivery are authenticated.
 
-use crate::headers::parse_id;
-use crate::{Error, JwtVerifier, UnixTime, Verified, VerifiedJwt, Verifier, WebhookHeaders};
+#[cfg(feature = "jwks")]
+use crate::jose::jwk::Kid;
+#[cfg(feature = "jwks")]
+use crate::jose::token::VerifiedJwt;
+use crate::scheme::Scheme;
+use crate::time::UnixTime;
 
-/// The signature scheme a `webhook-signature` value has the shape of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Scheme {
-    /// A space-separated list of `<version>,<base64>` entries (Standard Webhooks).
-    Hmac,
-    /// A compact JWS: three base64url segments separated by two dots, no comma or space.
-    Jwt,
-}
-
-impl Scheme {
-    /// The scheme of a signature header value: [`Jwt`](Self::Jwt) when it is exactly three
-    /// dot-separated runs of base64url characters, [`Hmac`](Self::Hmac) otherwise.
-    #[must_use]
-    pub fn of(signature: &[u8]) -> Self {
-        let base64url = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
-        let dots = signature.iter().filter(|b| **b == b'.').count();
-        if dots == 2 && signature.iter().all(|b| *b == b'.' || base64url(b)) {
-            Self::Jwt
-        } else {
-            Self::Hmac
-        }
-    }
-}
-
-/// A verified delivery of either scheme.
+/// Proof that a delivery verified, and what exactly was authenticated.
+///
+/// For Standard Webhooks deliveries (`v1`, `v1a`) the id, the timestamp and the body are all
+/// signed. A JWT-signed delivery authenticates the token's claims, the body only when the
+/// policy binds it, and neither the `webhook-id` nor the `webhook-timestamp` header: its
+/// authenticated id is the token's `jti`.
+///
+/// Deliveries are retried (at least once, for up to 24 h by the Gemini API), so the same
+/// delivery can arrive several times: deduplicate on [`authenticated_id`](Self::authenticated_id).
 #[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum Delivery<'h, 'b> {
-    /// A Standard Webhooks HMAC delivery.
-    Static(Verified<'h>),
-    /// A JWT-signed delivery.
-    Dynamic {
-        /// The `webhook-id` header. **Not covered by the JWT's signature**: deduplicate on
-        /// an authenticated claim (such as `jti`) where the sender provides one.
-        webhook_id: &'h str,
-        /// The verified token and its claims.
-        token: VerifiedJwt<'b>,
-    },
+pub struct Delivery<'h> {
+    pub(crate) scheme: Scheme,
+    pub(crate) id: &'h str,
+    pub(crate) timestamp: UnixTime,
+    pub(crate) secret_index: Option<usize>,
+    pub(crate) public_key_index: Option<usize>,
+    #[cfg(feature = "jwks")]
+    pub(crate) kid: Option<Kid>,
+    #[cfg(feature = "jwks")]
+    pub(crate) jwt: Option<VerifiedJwt<'h>>,
 }
 
-/// Verifies a delivery with whichever scheme its `webhook-signature` has the shape of.
-///
-/// HMAC deliveries go to [`Verifier::verify`] (the three headers, freshness against `now`);
-/// JWT deliveries to [`JwtVerifier::verify`] (freshness from the token's own `exp`, `nbf`,
-/// `iat` against `now`; the `webhook-timestamp` header is not used, as it is not signed).
-/// A delivery of a scheme with no verifier configured is refused: an HMAC-shaped header with
-/// [`Error::NoMatchingSignature`], a JWT-shaped one with [`Error::UnsupportedAlgorithm`].
-///
-/// # Errors
-///
-/// Any error of the selected scheme.
-pub fn verify_delivery<'h, 'b, const N: usize, const K: usize>(
-    hmac: Option<&Verifier<N>>,
-    jwt: Option<&JwtVerifier<'_, K>>,
-    headers: &WebhookHeaders<'h>,
-    body: &[u8],
-    now: UnixTime,
-    buf: &'b mut [u8],
-) -> Result<Delivery<'h, 'b>, Error> {
-    match (Scheme::of(headers.signature()), hmac, jwt) {
-        (Scheme::Jwt, _, Some(jwt)) => {
-            let webhook_id = parse_id(headers.id, headers.names.id)?;
-            let token = jwt.verify(headers.signature(), body, now, buf)?;
-            Ok(Delivery::Dynamic { webhook_id, token })
-        }
-        (Scheme::Jwt, _, None) => Err(Error::UnsupportedAlgorithm),
-        (_, Some(hmac), _) => hmac.verify(headers, body, now).map(Delivery::Static),
-        (_, None, _) => Err(Error::NoMatchingSignature {
-            tried: 0,
-            skipped: 0,
-            secrets: 0,
-        }),
+impl<'h> Delivery<'h> {
+    /// The scheme that verified.
+    #[must_use]
+    pub const fn scheme(&self) -> Scheme {
+        self.scheme
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// The `webhook-id` header (visible ASCII, at most 256 bytes). Signed for `v1` and `v1a`;
+    /// for a JWT it is only what the request said (see [`id_is_authenticated`](Self::id_is_authenticated)).
+    #[must_use]
+    pub const fn id(&self) -> &'h str {
+        self.id
+    }
 
-    #[test]
-    fn shapes() {
-        assert_eq!(
-            Scheme::of(b"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
-            Scheme::Hmac
-        );
-        assert_eq!(
-            Scheme::of(b"eyJhbGciOiJFUzI1NiJ9.eyJ4IjoxfQ.c2ln"),
-            Scheme::Jwt
-        );
-        assert_eq!(Scheme::of(b"a.b.c"), Scheme::Jwt);
-        assert_eq!(Scheme::of(b"a.b"), Scheme::Hmac);
-        assert_eq!(Scheme::of(b"v1,a.b.c"), Scheme::Hmac);
-        assert_eq!(Scheme::of(b"a.b.c d"), Scheme::Hmac);
-        assert_eq!(Scheme::of(b""), Scheme::Hmac);
+    /// Whether [`id`](Self::id) is covered by the signature (`v1`, `v1a`: yes; JWT: no).
+    #[must_use]
+    pub const fn id_is_authenticated(&self) -> bool {
+        !matches!(self.scheme, Scheme::Jwt)
+    }
+
+    /// The id to deduplicate on, authenticated by the signature: `webhook-id` for `v1` and
+    /// `v1a`, the token's `jti` for a JWT (`None` when the token has no `jti`: then nothing
+    /// authenticated identifies the delivery).
+    #[must_use]
+    pub fn authenticated_id(&self) -> Option<&str> {
+        match self.scheme {
+            Scheme::V1 | Scheme::V1a => Some(self.id),
+            #[cfg(feature = "jwks")]
+            Scheme::Jwt => self.jwt.as_ref().and_then(VerifiedJwt::jti),
+            #[cfg(not(feature = "jwks"))]
+            Scheme::Jwt => None,
+        }
+    }
+
+    /// The `webhook-timestamp` header (checked against the clock for `v1` and `v1a`; for a
+    /// JWT, freshness comes from the token's own `exp`, `nbf` and `iat`).
+    #[must_use]
+    pub const fn timestamp(&self) -> UnixTime {
+        self.timestamp
+    }
+
+    /// Whether [`timestamp`](Self::timestamp) is covered by the signature (`v1`, `v1a`: yes;
+    /// JWT: no).
+    #[must_use]
+    pub const fn timestamp_is_authenticated(&self) -> bool {
+        !matches!(self.scheme, Scheme::Jwt)
+    }
+
+    /// Whether the body is authenticated: always for `v1` and `v1a`; for a JWT, only when the
+    /// policy binds the body to a claim. When `false`, trust the token's claims, never the
+    /// body.
+    #[must_use]
+    pub fn body_is_authenticated(&self) -> bool {
+        match self.scheme {
+            Scheme::V1 | Scheme::V1a => true,
+            #[cfg(feature = "jwks")]
+            Scheme::Jwt => self
+                .jwt
+                .as_ref()
+                .is_some_and(VerifiedJwt::body_authenticated),
+            #[cfg(not(feature = "jwks"))]
+            Scheme::Jwt => false,
+        }
+    }
+
+    /// For `v1`: the position of the lowest secret the delivery matched under, in the order
+    /// the secrets were given (to tell when a retired secret stops being used).
+    #[must_use]
+    pub const fn secret_index(&self) -> Option<usize> {
+        self.secret_index
+    }
+
+    /// For `v1a`: the position of the public key that verified, `whpk_` keys first in the
+    /// order given, then the Ed25519 keys of the JWKS in its order.
+    #[must_use]
+    pub const fn public_key_index(&self) -> Option<usize> {
+        self.public_key_index
+    }
+
+    /// The `kid` of the key that verified: the JWKS key of a `v1a` delivery, or the token's
+    /// header `kid` of a JWT.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        #[cfg(feature = "jwks")]
+        return self.kid.as_deref();
+        #[cfg(not(feature = "jwks"))]
+        return None;
+    }
+
+    /// The verified token of a JWT-signed delivery: its claims, algorithm, `exp`, `iat`.
+    #[cfg(feature = "jwks")]
+    #[must_use]
+    pub const fn jwt(&self) -> Option<&VerifiedJwt<'h>> {
+        self.jwt.as_ref()
     }
 }

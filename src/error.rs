@@ -6,6 +6,9 @@
 
 use core::fmt;
 
+pub use crate::fault::{ConfigFault, HeaderFault, JwksFault, KeyFault, SecretFault, TokenFault};
+use crate::scheme::Scheme;
+
 /// Why a verification failed.
 ///
 /// Every variant has a stable short code ([`Error::code`]) meant for logs, metrics and the
@@ -45,23 +48,30 @@ pub enum Error {
     },
     /// A secret could not be used as an HMAC key. Code `invalid-secret`.
     InvalidSecret(SecretFault),
-    /// No `v1` signature in the header is the HMAC of the delivery under any configured
-    /// secret. Code `no-matching-signature`.
+    /// No entry of the signature list verifies: no `v1` entry is the HMAC of the delivery
+    /// under a configured secret, and no `v1a` entry is an Ed25519 signature of it under a
+    /// configured public key. Code `no-matching-signature`.
     ///
-    /// This is the only cryptographic failure, and it is deliberately opaque: it does not say
-    /// which candidate came closest or which secret was tried first.
+    /// This is the cryptographic failure of Standard Webhooks deliveries, and it is
+    /// deliberately opaque: it does not say which candidate came closest or which key was
+    /// tried first, only how much was compared.
     NoMatchingSignature {
-        /// Number of `v1` entries compared (malformed `v1` entries count; they cannot match).
-        tried: usize,
-        /// Number of entries skipped because of another version (`v1a`, `v2`, ...) or no comma.
+        /// Number of `v1` entries compared (malformed ones count; they cannot match).
+        v1: usize,
+        /// Number of `v1a` entries tried (malformed ones count; they cannot match).
+        v1a: usize,
+        /// Number of entries not compared: other versions (`v2`, `V1`...), no comma, or a
+        /// scheme this verifier holds no key for.
         skipped: usize,
-        /// Number of secrets each candidate was compared against.
+        /// Number of secrets each `v1` entry was compared against.
         secrets: usize,
+        /// Number of Ed25519 public keys each `v1a` entry was tried against.
+        public_keys: usize,
     },
     /// The JWT is not a well-formed compact JWS within the size limits. Code `invalid-token`.
     InvalidToken(TokenFault),
-    /// The JWT's `alg` is not RS256 or ES256 (with its feature enabled), or does not fit the
-    /// selected key. Code `unsupported-algorithm`.
+    /// The JWT's `alg` is not one this build verifies (ES256, `EdDSA`, `Ed25519`, RS256, each
+    /// with its feature), or does not fit the selected key. Code `unsupported-algorithm`.
     UnsupportedAlgorithm,
     /// The JWT header holds a member this crate refuses (`crit`, `jku`, `x5u`, `x5c`, `jwk`,
     /// `b64`). Code `forbidden-header`.
@@ -104,6 +114,15 @@ pub enum Error {
     /// The body's SHA-256 differs from the one the JWT's body-hash claim carries. Code
     /// `body-mismatch`.
     BodyMismatch,
+    /// The delivery is signed with a scheme this verifier holds no usable key or policy for
+    /// (only entries of unconfigured schemes in the list, or a JWT without a JWT policy). Code
+    /// `unconfigured-scheme`: the explanation names the scheme, so that the fix is clear (a
+    /// Gemini receiver configured with its static secret only learns that the delivery is
+    /// `v1a` and that it needs the sender's public keys).
+    UnconfiguredScheme {
+        /// The scheme of the delivery's signature.
+        scheme: Scheme,
+    },
     /// A buffer the caller passed is too small for this delivery: a mistake of the calling
     /// code (size the buffer as documented), never a verdict on the delivery. Code
     /// `buffer-too-small`.
@@ -114,112 +133,6 @@ pub enum Error {
     /// The verifier's configuration cannot work: a mistake of the code that built it, found
     /// when it was built, never a verdict on a delivery. Code `invalid-config`.
     InvalidConfig(ConfigFault),
-}
-
-/// What is wrong with a verifier's configuration (see [`Error::InvalidConfig`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConfigFault {
-    /// A claim name to look for is empty or longer than the longest member name compared,
-    /// [`MAX_CLAIM_NAME_LEN`](crate::MAX_CLAIM_NAME_LEN): no token could ever carry it.
-    ClaimName {
-        /// The longest name accepted, in bytes.
-        max: usize,
-    },
-}
-
-/// What is wrong with a JWT's form (see [`Error::InvalidToken`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TokenFault {
-    /// The token is longer than the configured cap.
-    TooLong {
-        /// The cap in bytes.
-        max: usize,
-    },
-    /// Not three non-empty, dot-separated segments.
-    Structure,
-    /// A segment is not strict base64url (RFC 7515 section 2: no padding, canonical).
-    Base64,
-    /// The header or payload is not a JSON object this crate can read.
-    Json,
-    /// The header or payload nests JSON deeper than allowed.
-    TooDeep,
-    /// The decoded header is longer than any header this crate reads.
-    TooLarge,
-}
-
-/// What is wrong with a JSON Web Key Set as a whole (see [`Error::InvalidJwks`]). A problem
-/// with one key never makes the set invalid: that key is refused alone
-/// ([`KeySet::refused`](crate::KeySet::refused)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum JwksFault {
-    /// Not a JSON object with one `keys` array of objects, or a key member of the wrong JSON
-    /// type.
-    Json,
-    /// The JSON nests deeper than allowed.
-    TooDeep,
-    /// More entries in `keys` than the hard cap.
-    TooManyKeys {
-        /// The limit.
-        max: usize,
-    },
-    /// The key set is longer than the hard cap.
-    TooLarge {
-        /// The limit in bytes.
-        max: usize,
-    },
-}
-
-/// What is wrong with a header value (see [`Error::InvalidHeader`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HeaderFault {
-    /// The value is empty.
-    Empty,
-    /// The value is longer than allowed.
-    TooLong {
-        /// The maximum length in bytes.
-        max: usize,
-    },
-    /// The signature header holds more entries than allowed.
-    TooManyEntries {
-        /// The maximum number of entries.
-        max: usize,
-    },
-    /// The timestamp is not 1 to 19 ASCII digits.
-    NotDigits,
-    /// The webhook id holds a byte outside visible ASCII (`0x21..=0x7e`).
-    InvalidByte,
-    /// The webhook id holds a `.`, which would make the signed content ambiguous.
-    ContainsDot,
-    /// The header appears more than once.
-    Duplicate,
-}
-
-/// What is wrong with a secret (see [`Error::InvalidSecret`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SecretFault {
-    /// The secret (after the optional `whsec_` prefix) is empty.
-    Empty,
-    /// The secret is not standard base64 (alphabet `A-Z a-z 0-9 + /`, canonical, padded or not).
-    NotBase64,
-    /// The decoded key is shorter than [`SecretKey::MIN_LEN`](crate::SecretKey::MIN_LEN) bytes.
-    TooShort {
-        /// Length of the decoded key in bytes.
-        len: usize,
-    },
-    /// The decoded key is longer than [`SecretKey::MAX_LEN`](crate::SecretKey::MAX_LEN) bytes.
-    TooLong,
-    /// No secret was given to build a verifier from.
-    NoSecrets,
-    /// More secrets than the verifier's fixed capacity.
-    TooMany {
-        /// The verifier's capacity.
-        capacity: usize,
-    },
 }
 
 impl Error {
@@ -246,6 +159,7 @@ impl Error {
     /// | [`WrongAudience`](Error::WrongAudience) | `wrong-audience` |
     /// | [`InvalidJwks`](Error::InvalidJwks) | `invalid-jwks` |
     /// | [`BodyMismatch`](Error::BodyMismatch) | `body-mismatch` |
+    /// | [`UnconfiguredScheme`](Error::UnconfiguredScheme) | `unconfigured-scheme` |
     /// | [`BufferTooSmall`](Error::BufferTooSmall) | `buffer-too-small` |
     /// | [`InvalidConfig`](Error::InvalidConfig) | `invalid-config` |
     #[must_use]
@@ -270,6 +184,7 @@ impl Error {
             Self::WrongAudience => "wrong-audience",
             Self::InvalidJwks(_) => "invalid-jwks",
             Self::BodyMismatch => "body-mismatch",
+            Self::UnconfiguredScheme { .. } => "unconfigured-scheme",
             Self::BufferTooSmall { .. } => "buffer-too-small",
             Self::InvalidConfig(_) => "invalid-config",
         }
@@ -289,20 +204,42 @@ impl fmt::Display for Error {
                 f,
                 "timestamp is {ahead} s in the future, more than the {tolerance} s tolerance"
             ),
+            Self::InvalidSecret(SecretFault::PublicKey(fault)) => match fault {
+                KeyFault::Malformed => {
+                    f.write_str("public key is not whpk_ and the padded base64 of 32 bytes")
+                }
+                fault => write!(f, "public key is unusable: {fault}"),
+            },
             Self::InvalidSecret(fault) => write!(f, "secret {fault}"),
             Self::NoMatchingSignature {
-                tried,
+                v1,
+                v1a,
                 skipped,
                 secrets,
-            } => write!(
-                f,
-                "none of {tried} v1 signature(s) matches under {secrets} secret(s) \
-                 ({skipped} entry(ies) of other versions skipped)"
-            ),
-            Self::InvalidToken(fault) => write!(f, "token {fault}"),
-            Self::UnsupportedAlgorithm => {
-                f.write_str("token alg is not RS256/ES256 or does not fit the selected key")
+                public_keys,
+            } => {
+                let hmac = v1 > 0 || secrets > 0;
+                let ed25519 = v1a > 0 || public_keys > 0;
+                f.write_str("none of ")?;
+                if hmac || !ed25519 {
+                    write!(f, "{v1} v1 signature(s) under {secrets} secret(s)")?;
+                }
+                if hmac && ed25519 {
+                    f.write_str(" and ")?;
+                }
+                if ed25519 {
+                    write!(
+                        f,
+                        "{v1a} v1a signature(s) under {public_keys} public key(s)"
+                    )?;
+                }
+                write!(f, " verifies ({skipped} other entry(ies) skipped)")
             }
+            Self::InvalidToken(fault) => write!(f, "token {fault}"),
+            Self::UnsupportedAlgorithm => f.write_str(
+                "token alg is not one this build verifies (ES256, EdDSA, Ed25519, RS256 with its \
+                 feature) or does not fit the selected key",
+            ),
             Self::ForbiddenHeader { name } => write!(f, "token header holds {name:?}"),
             Self::UnknownKey => f.write_str("no usable key in the key set matches the token"),
             Self::InvalidSignature => f.write_str("token signature does not verify"),
@@ -314,83 +251,20 @@ impl fmt::Display for Error {
             Self::WrongAudience => f.write_str("aud holds none of the expected audiences"),
             Self::InvalidJwks(fault) => write!(f, "key set {fault}"),
             Self::BodyMismatch => f.write_str("body does not match the token's body hash"),
+            Self::UnconfiguredScheme { scheme } => write!(
+                f,
+                "the delivery is signed with {scheme}, and no key or policy for {scheme} is \
+                 configured ({})",
+                match scheme {
+                    Scheme::V1 => "a whsec_ secret is needed",
+                    Scheme::V1a => "the sender's Ed25519 public keys are needed: whpk_ or its JWKS",
+                    Scheme::Jwt => "the sender's JWKS and a JWT policy are needed",
+                }
+            ),
             Self::BufferTooSmall { needed } => {
                 write!(f, "the buffer passed is too small: {needed} bytes suffice")
             }
             Self::InvalidConfig(fault) => write!(f, "configuration {fault}"),
-        }
-    }
-}
-
-impl fmt::Display for HeaderFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::Empty => f.write_str("is empty"),
-            Self::TooLong { max } => write!(f, "is longer than {max} bytes"),
-            Self::TooManyEntries { max } => write!(f, "has more than {max} entries"),
-            Self::NotDigits => f.write_str("is not 1 to 19 ASCII digits"),
-            Self::InvalidByte => f.write_str("holds a byte outside visible ASCII"),
-            Self::ContainsDot => f.write_str("holds a '.'"),
-            Self::Duplicate => f.write_str("appears more than once"),
-        }
-    }
-}
-
-impl fmt::Display for TokenFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::TooLong { max } => write!(f, "is longer than {max} bytes"),
-            Self::Structure => f.write_str("is not three non-empty dot-separated segments"),
-            Self::Base64 => f.write_str("has a segment that is not strict base64url"),
-            Self::Json => f.write_str("has a header or payload that is not a readable JSON object"),
-            Self::TooDeep => f.write_str("nests JSON too deeply"),
-            Self::TooLarge => f.write_str("has a header too large to read"),
-        }
-    }
-}
-
-impl fmt::Display for JwksFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::Json => f.write_str("is not a JSON object with a keys array of key objects"),
-            Self::TooDeep => f.write_str("nests JSON too deeply"),
-            Self::TooManyKeys { max } => write!(f, "holds more than {max} entries"),
-            Self::TooLarge { max } => write!(f, "is longer than {max} bytes"),
-        }
-    }
-}
-
-impl fmt::Display for SecretFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::Empty => f.write_str("is empty"),
-            Self::NotBase64 => {
-                f.write_str("is not standard base64 (after the optional whsec_ prefix)")
-            }
-            Self::TooShort { len } => write!(
-                f,
-                "decodes to {len} bytes, fewer than the {} required",
-                crate::SecretKey::MIN_LEN
-            ),
-            Self::TooLong => write!(
-                f,
-                "decodes to more than {} bytes",
-                crate::SecretKey::MAX_LEN
-            ),
-            Self::NoSecrets => f.write_str("list is empty"),
-            Self::TooMany { capacity } => {
-                write!(f, "list exceeds the verifier's capacity of {capacity}")
-            }
-        }
-    }
-}
-
-impl fmt::Display for ConfigFault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::ClaimName { max } => {
-                write!(f, "names a claim that is empty or longer than {max} bytes")
-            }
         }
     }
 }
@@ -432,9 +306,11 @@ mod tests {
             (Error::InvalidSecret(SecretFault::Empty), "invalid-secret"),
             (
                 Error::NoMatchingSignature {
-                    tried: 1,
+                    v1: 1,
+                    v1a: 0,
                     skipped: 0,
                     secrets: 1,
+                    public_keys: 0,
                 },
                 "no-matching-signature",
             ),
@@ -457,11 +333,27 @@ mod tests {
             "timestamp is 301 s in the past, more than the 300 s tolerance"
         );
         let e = Error::NoMatchingSignature {
-            tried: 2,
+            v1: 2,
+            v1a: 0,
             skipped: 1,
             secrets: 3,
+            public_keys: 0,
         };
-        assert!(e.to_string().contains("none of 2 v1 signature(s)"));
-        assert!(e.to_string().contains("3 secret(s)"));
+        assert_eq!(
+            e.to_string(),
+            "none of 2 v1 signature(s) under 3 secret(s) verifies (1 other entry(ies) skipped)"
+        );
+        let e = Error::NoMatchingSignature {
+            v1: 1,
+            v1a: 2,
+            skipped: 0,
+            secrets: 1,
+            public_keys: 3,
+        };
+        assert_eq!(
+            e.to_string(),
+            "none of 1 v1 signature(s) under 1 secret(s) and 2 v1a signature(s) under 3 public \
+             key(s) verifies (0 other entry(ies) skipped)"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! content is `webhook-id`, `.`, `webhook-timestamp`, `.`, body. This module enforces the
 //! syntax that makes that concatenation unambiguous.
 
-use crate::{Error, HeaderFault};
+use crate::error::{Error, HeaderFault};
 
 /// The longest webhook id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;

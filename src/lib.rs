@@ -3,50 +3,52 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The HMAC core: no `alloc`, no `std`.
-mod error;
-mod headers;
-mod secret;
-mod signature;
-mod time;
-mod verifier;
-
-// JWKS and JWT (feature `jwks`), with one file per algorithm.
-#[cfg(feature = "jwks")]
-mod b64url;
-#[cfg(feature = "jwks")]
-mod canonical;
-#[cfg(feature = "jwks")]
-mod claims;
-#[cfg(feature = "jwks")]
+// Shared by every scheme.
+mod base64;
+mod builder;
 mod delivery;
-#[cfg(feature = "es256")]
-mod es256;
-#[cfg(feature = "jwks")]
-mod json;
-#[cfg(feature = "jwks")]
-mod jwks;
-#[cfg(feature = "jwks")]
-mod jwt;
-#[cfg(feature = "rs256")]
-mod rs256;
+mod error;
+mod fault;
+mod headers;
+mod receiver;
+mod scheme;
+mod time;
 
-pub use error::{ConfigFault, Error, HeaderFault, JwksFault, SecretFault, TokenFault};
+// Standard Webhooks: the signature list, `v1` (HMAC-SHA256) and `v1a` (Ed25519).
+mod standard;
+
+// JOSE: JSON, JWK/JWKS, JWT (feature `jwks`).
+#[cfg(feature = "jwks")]
+mod jose;
+
+// One file per signature algorithm.
+#[cfg(any(feature = "ed25519", feature = "es256", feature = "rs256"))]
+mod alg;
+
+pub use builder::ReceiverBuilder;
+pub use delivery::Delivery;
+pub use error::{ConfigFault, Error, HeaderFault, JwksFault, KeyFault, SecretFault, TokenFault};
 pub use headers::{MAX_ID_LEN, WebhookHeaders};
-pub use secret::SecretKey;
-pub use signature::{DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES};
+pub use receiver::{MAX_PUBLIC_KEYS, MAX_SECRETS, PendingDelivery, Receiver};
+pub use scheme::Scheme;
+pub use standard::list::{DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES};
+pub use standard::secret::SecretKey;
+pub use standard::v1::{DEFAULT_CAPACITY, PendingVerification, Verified, Verifier};
+#[cfg(feature = "ed25519")]
+pub use standard::v1a::{MAX_V1A_CHECKS, PublicKey};
 pub use time::{DEFAULT_TOLERANCE, UnixTime};
-pub use verifier::{DEFAULT_CAPACITY, PendingVerification, Verified, Verifier};
 
 #[cfg(feature = "jwks")]
-pub use claims::{MAX_AUDIENCES, MAX_CLAIM_STRING_LEN};
+pub use jose::claims::{MAX_AUDIENCES, MAX_CLAIM_STRING_LEN};
 #[cfg(feature = "jwks")]
-pub use delivery::{Delivery, Scheme, verify_delivery};
+pub use jose::json::{MAX_CLAIM_NAME_LEN, MAX_JSON_DEPTH};
 #[cfg(feature = "jwks")]
-pub use json::MAX_CLAIM_NAME_LEN;
+pub use jose::jwk::{Algorithm, MAX_KID_LEN};
 #[cfg(feature = "jwks")]
-pub use json::MAX_JSON_DEPTH;
+pub use jose::jwks::{KeySet, MAX_JWKS_ENTRIES, MAX_JWKS_LEN, Refusal};
 #[cfg(feature = "jwks")]
-pub use jwks::{Algorithm, KeyFault, KeySet, MAX_JWKS_ENTRIES, MAX_JWKS_LEN, MAX_KID_LEN, Refusal};
+pub use jose::jwt::JwtVerifier;
 #[cfg(feature = "jwks")]
-pub use jwt::{DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, JwtVerifier, VerifiedJwt};
+pub use jose::policy::{JwtPolicy, JwtPolicyBuilder, MAX_POLICY_AUDIENCES};
+#[cfg(feature = "jwks")]
+pub use jose::token::{DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, VerifiedJwt};

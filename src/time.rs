@@ -1,6 +1,6 @@
 //! Time as a value: the caller passes the current instant to every verification.
 
-use crate::Error;
+use crate::error::Error;
 
 /// The default freshness tolerance: 300 seconds (5 minutes) either way, as the Standard
 /// Webhooks specification recommends ("Verifying Webhooks", timestamp check).

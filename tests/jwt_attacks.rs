@@ -468,7 +468,21 @@ fn key_policy() {
         ),
         (
             r#"{"kty":"OKP","crv":"Ed25519","x":"AAAA"}"#.to_owned(),
+            KeyFault::Malformed,
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed448","x":"AAAA"}"#.to_owned(),
             KeyFault::UnsupportedType,
+        ),
+        (
+            r#"{"kty":"OKP","crv":"X25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#
+                .to_owned(),
+            KeyFault::UnsupportedType,
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed25519","alg":"ES256","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#
+                .to_owned(),
+            KeyFault::AlgorithmMismatch,
         ),
         (
             with(r#""crv":"P-384""#).replacen(r#""crv":"P-256","#, "", 1),

@@ -74,7 +74,10 @@ fn surrogate_pairs_and_escapes_anywhere() {
         }
     );
     // The claims JSON is still exactly what was signed.
-    assert_eq!(verified.claims_json(), claims.as_bytes());
+    assert_eq!(
+        verified.claims_json(&mut [0u8; 1024]).unwrap(),
+        claims.as_bytes()
+    );
 }
 
 /// A multi-kilobyte escaped string in a member the type ignores once needed an unescape
@@ -95,13 +98,25 @@ fn long_escaped_strings_in_ignored_members() {
         .with_max_token_len(1 << 16)
         .verify(token.as_bytes(), b"", UnixTime::from_secs(NOW), &mut buf)
         .unwrap();
-    let mut scratch = vec![0u8; 2 * verified.claims_json().len()];
+    assert_eq!(verified.claims_len(), claims.len());
+    let mut scratch = vec![0u8; 2 * verified.claims_len()];
     let jti: Jti = verified.claims(&mut scratch).unwrap();
     assert_eq!(jti.jti, "evt_1");
+    // Too short for the claims themselves: the error gives a length that always suffices.
     let Err(Error::BufferTooSmall { needed }) = verified.claims::<Jti>(&mut [0u8; 512]) else {
         panic!("a short scratch must say how long it must be")
     };
-    assert!(needed <= 2 * claims.len(), "{needed}");
+    assert_eq!(needed, 2 * claims.len());
+    // Long enough for the claims, short of unescaping room: the error gives the exact need.
+    let Err(Error::BufferTooSmall { needed }) =
+        verified.claims::<Jti>(&mut vec![0u8; claims.len()])
+    else {
+        panic!("the claims hold escaped strings longer than the room left")
+    };
+    assert!(
+        needed > claims.len() && needed < 2 * claims.len(),
+        "{needed}"
+    );
     let jti: Jti = verified.claims(&mut vec![0u8; needed]).unwrap();
     assert_eq!(jti.jti, "evt_1");
     assert!(matches!(

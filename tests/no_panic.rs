@@ -7,9 +7,11 @@
 //! Entry points covered: `SecretKey::{from_whsec, from_bytes, verify_mac}`,
 //! `Verifier::{new, from_secrets, verify, verify_ignoring_timestamp, begin,
 //! begin_ignoring_timestamp}`, `PendingVerification::{update, finish}`,
-//! `WebhookHeaders::{from_bytes, from_lookup, from_pairs}`, `Scheme::of`, `verify_delivery`,
-//! `KeySet::{from_json, verify_signature}`, `JwtVerifier::{with_body_hash_claim, verify}` and
-//! `VerifiedJwt::claims`.
+//! `WebhookHeaders::{from_bytes, from_lookup, from_pairs}`, `PublicKey::{from_whpk,
+//! from_bytes}`, `Receiver::{verify, begin}` with `PendingDelivery::{update, finish}` (every
+//! scheme), `Receiver::with_jwks`, `KeySet::{from_json, verify_signature}`,
+//! `JwtPolicy::builder`, `JwtVerifier::{with_body_hash_claim, verify}`,
+//! `VerifiedJwt::{claims_json, claims}`.
 
 #![cfg(all(feature = "es256", feature = "rs256"))]
 // Test code: the panic-freedom, arithmetic and no_std lints guard `src/` only.
@@ -28,8 +30,8 @@ use std::sync::OnceLock;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hookverify::{
-    Algorithm, JwtVerifier, KeySet, Scheme, SecretKey, UnixTime, Verifier, WebhookHeaders,
-    verify_delivery,
+    Algorithm, JwtPolicy, JwtVerifier, KeySet, PublicKey, Receiver, SecretKey, UnixTime, Verifier,
+    WebhookHeaders,
 };
 use p256::ecdsa::signature::Signer as _;
 use p256::ecdsa::{Signature, SigningKey};
@@ -99,6 +101,36 @@ fn key_set() -> &'static KeySet {
         assert_eq!(set.len(), 4, "{:?}", set.refused());
         set
     })
+}
+
+/// The RFC 8032 section 7.1 TEST 1 public key.
+const WHPK: &str = "whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+
+/// A receiver of every scheme: a secret, a `whpk_` key, the key set (RSA of each size, EC,
+/// and its Ed25519 keys if any), a JWT policy.
+fn full_receiver() -> Receiver {
+    Receiver::builder()
+        .secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .unwrap()
+        .public_key(WHPK)
+        .unwrap()
+        .key_set(key_set().clone())
+        .jwt(
+            JwtPolicy::builder("i", &["a"])
+                .unwrap()
+                .body_hash_claim("h")
+                .unwrap(),
+        )
+        .build()
+        .unwrap()
+}
+
+fn v1a_only_receiver() -> Receiver {
+    Receiver::builder()
+        .public_key(WHPK)
+        .unwrap()
+        .build()
+        .unwrap()
 }
 
 /// JSON-like text that stresses a JSON reader and the JWT/JWKS member rules.
@@ -196,7 +228,34 @@ proptest! {
         let pairs = [("webhook-id", id.clone()), ("Webhook-Signature", sig.clone()), ("svix-timestamp", ts.clone()), ("webhook-id", ts.clone())];
         let _ = WebhookHeaders::from_pairs(&pairs);
         let _ = WebhookHeaders::from_lookup(|name| pairs.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_slice()));
-        let _ = Scheme::of(&sig);
+        let _ = PublicKey::from_whpk(&secret);
+        if let Ok(bytes) = <[u8; 32]>::try_from(&raw_key[..raw_key.len().min(32)]) {
+            let _ = PublicKey::from_bytes(&bytes);
+        }
+        let receiver = full_receiver();
+        let _ = receiver.verify(&headers, &body, UnixTime::from_secs(now));
+        if let Ok(mut pending) = receiver.begin(&headers, UnixTime::from_secs(now)) {
+            let (a, b) = body.split_at(split.index(body.len() + 1));
+            pending.update(a);
+            pending.update(b);
+            let _ = pending.finish();
+        }
+    }
+
+    /// Standard Webhooks lists of every shape through the receiver: `v1` and `v1a` entries of
+    /// any length and alphabet, with real signatures' lengths, under secrets and keys.
+    #[test]
+    fn signature_list_entry_points(
+        entries in proptest::collection::vec("(v1|v1a|v2|V1|)(,)?[A-Za-z0-9+/=_.-]{0,90}", 0..20),
+        body in proptest::collection::vec(any::<u8>(), 0..128),
+        now in any::<u64>(),
+    ) {
+        let sig = entries.join(" ");
+        let headers = WebhookHeaders::new("msg_1", "1800000000", &sig);
+        for receiver in [full_receiver(), v1a_only_receiver()] {
+            let _ = receiver.verify(&headers, &body, UnixTime::from_secs(now));
+            let _ = receiver.verify(&headers, &body, UnixTime::from_secs(1_800_000_000));
+        }
     }
 
     /// Key sets: arbitrary bytes, JSON-like text, and RSA keys of every size class with
@@ -259,12 +318,19 @@ proptest! {
                 }
             }
         }
-        let hmac = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        let mut buf = [0u8; 2048];
+        let _ = JwtPolicy::builder(&claim_name, &[&claim_name]);
         for signature in [token.as_bytes(), raw.as_slice()] {
             let headers = WebhookHeaders::from_bytes(b"msg_1", b"1800000000", signature);
-            let _ = verify_delivery(Some(&hmac), Some(&v), &headers, b"", now, &mut buf);
-            let _ = verify_delivery::<4, 8>(None, None, &headers, b"", now, &mut buf);
+            for receiver in [full_receiver(), v1a_only_receiver()] {
+                if let Ok(delivery) = receiver.verify(&headers, b"", now) {
+                    let _ = (delivery.authenticated_id(), delivery.kid(), delivery.body_is_authenticated());
+                    if let Some(jwt) = delivery.jwt() {
+                        let _ = jwt.claims_json(&mut [0u8; 64]);
+                    }
+                }
+            }
         }
+        let _ = full_receiver().with_jwks(&raw);
+        let _ = full_receiver().with_jwks(header.as_bytes());
     }
 }

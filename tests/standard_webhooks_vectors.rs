@@ -18,7 +18,7 @@
 
 mod common;
 
-use hookverify::{UnixTime, Verifier, WebhookHeaders};
+use hookverify::{Receiver, UnixTime, Verifier, WebhookHeaders};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -30,6 +30,7 @@ struct File {
 struct Case {
     name: String,
     secret: Option<String>,
+    public_key: Option<String>,
     id: String,
     timestamp: String,
     payload: Option<String>,
@@ -70,45 +71,70 @@ fn every_conformance_case() {
     let text = std::fs::read_to_string(dir.join("standard-webhooks.json")).unwrap();
     let file: File = serde_json::from_str(&text).unwrap();
     assert!(file.cases.len() >= 20, "suspiciously few cases");
-    let (mut checked, mut skipped) = (0, Vec::new());
+    let mut checked = 0;
     for case in &file.cases {
         if let Some(capability) = &case.requires {
-            // Asymmetric `v1a` (ed25519) signatures are not implemented: such a delivery must
-            // be refused, never accepted, since its only entry is skipped.
             assert_eq!(capability, "v1a", "{}: unknown capability", case.name);
-            skipped.push(case.name.as_str());
-            continue;
         }
         let body = match (&case.payload, &case.payload_hex) {
             (Some(text), None) => text.as_bytes().to_vec(),
             (None, Some(h)) => hex(h),
             _ => panic!("{}: payload or payload_hex", case.name),
         };
-        let secret = case.secret.as_deref().expect("HMAC case without secret");
-        let outcome = Verifier::new(secret).and_then(|v| {
-            let v = v.with_tolerance(case.tolerance.unwrap_or(300));
-            let headers = WebhookHeaders::new(&case.id, &case.timestamp, &case.signature);
-            v.verify(&headers, &body, UnixTime::from_secs(case.now))
-                .map(|ok| (ok.id().to_owned(), ok.timestamp().as_secs()))
-        });
-        match (expected_code(&case.expect), outcome) {
+        let headers = WebhookHeaders::new(&case.id, &case.timestamp, &case.signature);
+        let now = UnixTime::from_secs(case.now);
+        let tolerance = case.tolerance.unwrap_or(300);
+        // The receiver, configured with what the case gives (a secret, a public key, both).
+        let outcome = (|| -> Result<(String, u64), hookverify::Error> {
+            let mut builder = Receiver::builder().tolerance(tolerance);
+            if let Some(secret) = &case.secret {
+                builder = builder.secret(secret)?;
+            }
+            if let Some(key) = &case.public_key {
+                builder = builder.public_key(key)?;
+            }
+            let delivery = builder.build()?.verify(&headers, &body, now)?;
+            assert!(delivery.id_is_authenticated() && delivery.body_is_authenticated());
+            Ok((delivery.id().to_owned(), delivery.timestamp().as_secs()))
+        })();
+        let expected = expected_code(&case.expect);
+        match (expected, &outcome) {
             (None, Ok((id, ts))) => {
-                assert_eq!(id, case.id, "{}", case.name);
+                assert_eq!(*id, case.id, "{}", case.name);
                 assert_eq!(ts.to_string(), case.timestamp, "{}", case.name);
             }
             (Some(code), Err(e)) => assert_eq!(e.code(), code, "{}: {e}", case.name),
             (want, got) => panic!("{}: expected {want:?}, got {got:?}", case.name),
         }
+        // The HMAC-only verifier agrees on every HMAC case.
+        if case.public_key.is_none() {
+            let secret = case.secret.as_deref().expect("a case with neither key");
+            let hmac = Verifier::new(secret).and_then(|v| {
+                v.with_tolerance(tolerance)
+                    .verify(&headers, &body, now)
+                    .map(|ok| (ok.id().to_owned(), ok.timestamp().as_secs()))
+            });
+            assert_eq!(
+                hmac.map_err(|e| e.code()),
+                outcome.map_err(|e| e.code()),
+                "{}",
+                case.name
+            );
+        }
         checked += 1;
     }
-    eprintln!("checked {checked} cases; skipped (capability not implemented): {skipped:?}");
-    assert_eq!(checked + skipped.len(), file.cases.len());
+    assert_eq!(checked, file.cases.len());
+    assert!(
+        file.cases.iter().any(|c| c.public_key.is_some()),
+        "the file's v1a cases are checked"
+    );
 }
 
 #[test]
 fn v1a_only_delivery_is_refused_by_the_hmac_verifier() {
-    // The `v1a-ed25519` case signs with an asymmetric key this crate does not support; a
-    // receiver configured with an HMAC secret must not accept it (the entry is skipped).
+    // The `v1a-ed25519` case under an HMAC secret only: the HMAC verifier skips the v1a entry
+    // (it is of no scheme it knows), and a receiver with only that secret says the delivery is
+    // of a scheme it holds no key for.
     let v = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
     let headers = WebhookHeaders::new(
         "msg_p5jXN8AQM9LWM0D4loKWxJek",
@@ -126,9 +152,28 @@ fn v1a_only_delivery_is_refused_by_the_hmac_verifier() {
     assert_eq!(
         err,
         hookverify::Error::NoMatchingSignature {
-            tried: 0,
+            v1: 0,
+            v1a: 0,
             skipped: 1,
-            secrets: 1
+            secrets: 1,
+            public_keys: 0,
+        }
+    );
+    let receiver = Receiver::builder()
+        .secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(
+        receiver
+            .verify(
+                &headers,
+                br#"{"test": 2432232314}"#,
+                UnixTime::from_secs(1_614_265_330)
+            )
+            .unwrap_err(),
+        hookverify::Error::UnconfiguredScheme {
+            scheme: hookverify::Scheme::V1a
         }
     );
 }

@@ -10,65 +10,79 @@
 //! are the same string), never longer than the input, and its longest remaining escaped string
 //! tells how much unescaping room `serde-json-core` needs.
 
-use crate::json::{JsonError, Reader};
+use super::json::{JsonError, Reader};
 
 /// The size of a rewritten document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Canonical {
-    /// Length of the rewritten document in bytes (written when it fitted the output).
+    /// Length of the rewritten document in bytes.
     pub(crate) len: usize,
     /// The longest unescaped length of a string that still holds escapes.
     pub(crate) longest_escaped: usize,
 }
 
-/// Rewrites `json` (already validated by [`Reader`]) into `out`. When `out` is too short the
-/// sizes are still computed, so the caller can report how much room is needed.
-pub(crate) fn rewrite(json: &[u8], out: &mut [u8]) -> Result<Canonical, JsonError> {
-    let mut reader = Reader::new(json);
-    let mut writer = Writer { out, len: 0 };
+/// Rewrites the JSON text in `buf` (already validated by [`Reader`]) in place: every escape
+/// is decoded no later than it is read, and what replaces it is never longer, so the write
+/// position never passes the read position.
+pub(crate) fn rewrite_in_place(buf: &mut [u8]) -> Result<Canonical, JsonError> {
+    let (mut read, mut write) = (0usize, 0usize);
     let mut longest_escaped = 0usize;
-    while let Some(byte) = reader.next_byte() {
-        writer.push(&[byte]);
-        // In validated JSON a quote outside a string opens one.
-        if byte != b'"' {
+    let mut string: Option<(usize, bool)> = None;
+    while let Some(&byte) = buf.get(read) {
+        read = read.saturating_add(1);
+        let Some((unescaped_len, escaped)) = string.as_mut() else {
+            put(buf, &mut write, &[byte]);
+            // In validated JSON a quote outside a string opens one.
+            if byte == b'"' {
+                string = Some((0, false));
+            }
             continue;
-        }
-        let (mut unescaped_len, mut escaped) = (0usize, false);
-        loop {
-            let byte = reader.next_byte().ok_or(JsonError::Syntax)?;
-            match byte {
-                b'"' => {
-                    writer.push(b"\"");
-                    break;
+        };
+        match byte {
+            b'"' => {
+                if *escaped {
+                    longest_escaped = longest_escaped.max(*unescaped_len);
                 }
-                b'\\' => {
-                    let c = reader.escape()?;
-                    unescaped_len = unescaped_len.saturating_add(c.len_utf8());
-                    if let Some(short) = kept_escape(c) {
-                        escaped = true;
-                        writer.push(short.as_bytes());
-                    } else if u32::from(c) < 0x20 {
-                        escaped = true;
-                        writer.push(b"\\u00");
-                        writer.push(&hex_byte(u32::from(c)));
-                    } else {
-                        writer.push(c.encode_utf8(&mut [0u8; 4]).as_bytes());
-                    }
-                }
-                other => {
-                    unescaped_len = unescaped_len.saturating_add(1);
-                    writer.push(&[other]);
+                string = None;
+                put(buf, &mut write, b"\"");
+            }
+            b'\\' => {
+                let (c, used) = {
+                    let mut reader = Reader::new(buf.get(read..).ok_or(JsonError::Syntax)?);
+                    (reader.escape()?, reader.position())
+                };
+                read = read.saturating_add(used);
+                *unescaped_len = unescaped_len.saturating_add(c.len_utf8());
+                if let Some(short) = kept_escape(c) {
+                    *escaped = true;
+                    put(buf, &mut write, short.as_bytes());
+                } else if u32::from(c) < 0x20 {
+                    *escaped = true;
+                    put(buf, &mut write, b"\\u00");
+                    put(buf, &mut write, &hex_byte(u32::from(c)));
+                } else {
+                    put(buf, &mut write, c.encode_utf8(&mut [0u8; 4]).as_bytes());
                 }
             }
-        }
-        if escaped {
-            longest_escaped = longest_escaped.max(unescaped_len);
+            other => {
+                *unescaped_len = unescaped_len.saturating_add(1);
+                put(buf, &mut write, &[other]);
+            }
         }
     }
     Ok(Canonical {
-        len: writer.len,
+        len: write,
         longest_escaped,
     })
+}
+
+/// Writes `bytes` at `*write` and advances it (the caller keeps it behind the read position).
+fn put(buf: &mut [u8], write: &mut usize, bytes: &[u8]) {
+    let end = write.saturating_add(bytes.len());
+    if let Some(slot) = buf.get_mut(*write..end) {
+        slot.copy_from_slice(bytes);
+    }
+    *write = end;
 }
 
 /// The two-character escape kept for `c`, if it has one and must stay escaped.
@@ -95,36 +109,19 @@ fn hex_byte(value: u32) -> [u8; 2] {
     [digit(4), digit(0)]
 }
 
-/// Writes into a fixed buffer while it has room, and counts every byte either way.
-struct Writer<'o> {
-    out: &'o mut [u8],
-    len: usize,
-}
-
-impl Writer<'_> {
-    fn push(&mut self, bytes: &[u8]) {
-        let end = self.len.saturating_add(bytes.len());
-        if let Some(slot) = self.out.get_mut(self.len..end) {
-            slot.copy_from_slice(bytes);
-        }
-        self.len = end;
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    extern crate alloc;
     use super::*;
 
     fn canonical(json: &str) -> (alloc::string::String, usize) {
-        let mut out = [0u8; 256];
-        let c = rewrite(json.as_bytes(), &mut out).unwrap();
+        let mut buf = json.as_bytes().to_vec();
+        let c = rewrite_in_place(&mut buf).unwrap();
         (
-            core::str::from_utf8(&out[..c.len]).unwrap().into(),
+            core::str::from_utf8(&buf[..c.len]).unwrap().into(),
             c.longest_escaped,
         )
     }
-
-    extern crate alloc;
 
     #[test]
     fn escapes_become_characters_except_the_required_ones() {
@@ -140,16 +137,13 @@ mod tests {
     }
 
     #[test]
-    fn never_longer_than_the_input_and_sized_when_out_is_short() {
+    fn never_longer_than_the_input() {
         for json in [
             r#"{"k":"\u0041\u00e9\u4e2d\ud83d\ude00\n\u000a\u0000"}"#,
             r#""plain""#,
         ] {
-            let mut out = [0u8; 128];
-            let full = rewrite(json.as_bytes(), &mut out).unwrap();
-            assert!(full.len <= json.len(), "{json}");
-            let mut short = [0u8; 3];
-            assert_eq!(rewrite(json.as_bytes(), &mut short), Ok(full));
+            let (out, _) = canonical(json);
+            assert!(out.len() <= json.len(), "{json}");
         }
     }
 }

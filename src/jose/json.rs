@@ -336,11 +336,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next byte, consumed.
-    pub(crate) fn next_byte(&mut self) -> Option<u8> {
-        let byte = self.peek();
-        self.bump();
-        byte
+    /// How many bytes have been read.
+    pub(crate) const fn position(&self) -> usize {
+        self.pos
     }
 
     /// Decodes the escape after a backslash, joining UTF-16 surrogate pairs.

@@ -17,8 +17,7 @@ use p256::elliptic_curve::{BatchNormalize, Field as _, PrimeField as _};
 use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 use sha2::{Digest as _, Sha256};
 
-use crate::Error;
-use crate::jwks::KeyFault;
+use crate::error::{Error, KeyFault};
 
 /// Length of an ES256 signature: `r || s`, 32 bytes each (RFC 7518 section 3.4).
 const SIGNATURE_LEN: usize = 64;

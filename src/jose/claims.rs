@@ -2,8 +2,8 @@
 //! their exact JSON types. A claim of the wrong type (a string `exp`, a `null` `nbf`, a
 //! number `iss`...) is an error, never taken as absent (the CVE-2026-25537 class).
 
-use crate::json::{JsonError, Kind, Reader};
-use crate::{Error, TokenFault};
+use super::json::{JsonError, Kind, Reader};
+use crate::error::{Error, TokenFault};
 
 /// The longest `iss` or `aud` string compared, in bytes; a longer one is an invalid claim.
 pub const MAX_CLAIM_STRING_LEN: usize = 256;
@@ -24,6 +24,8 @@ pub(crate) struct Registered {
     pub(crate) iat: Option<u64>,
     pub(crate) iss: Option<ClaimString>,
     pub(crate) aud: Option<heapless::Vec<ClaimString, MAX_AUDIENCES>>,
+    /// `jti` (RFC 7519 section 4.1.7): the token's own id, what a receiver deduplicates on.
+    pub(crate) jti: Option<ClaimString>,
     /// The body-hash claim, when the policy names one: 32 decoded bytes.
     pub(crate) body_hash: Option<[u8; 32]>,
 }
@@ -47,6 +49,7 @@ pub(crate) fn read(json: &[u8], body_claim: Option<&str>) -> Result<Registered, 
             "nbf" => once(&mut claims.nbf, typed(r.read_u64(), "nbf")?, "nbf"),
             "iat" => once(&mut claims.iat, typed(r.read_u64(), "iat")?, "iat"),
             "iss" => once(&mut claims.iss, typed(r.read_string(), "iss")?, "iss"),
+            "jti" => once(&mut claims.jti, typed(r.read_string(), "jti")?, "jti"),
             "aud" => {
                 let aud = read_audience(r)?;
                 once(&mut claims.aud, aud, "aud")
@@ -110,7 +113,7 @@ fn read_audience(r: &mut Reader<'_>) -> Result<heapless::Vec<ClaimString, MAX_AU
 fn read_body_hash(r: &mut Reader<'_>) -> Result<[u8; 32], Error> {
     let text: heapless::String<64> = typed(r.read_string(), BODY_HASH)?;
     let mut hash = [0u8; 32];
-    match crate::b64url::decode(text.as_bytes(), &mut hash) {
+    match super::b64url::decode(text.as_bytes(), &mut hash) {
         Ok(decoded) if decoded.len() == 32 => Ok(hash),
         _ => Err(Error::InvalidClaim { claim: BODY_HASH }),
     }
@@ -143,6 +146,7 @@ mod tests {
             r#"{"iat":[1]}"#,
             r#"{"iss":1}"#,
             r#"{"iss":null}"#,
+            r#"{"jti":7}"#,
             r#"{"aud":1}"#,
             r#"{"aud":[1]}"#,
             r#"{"aud":{"a":1}}"#,
@@ -169,7 +173,7 @@ mod tests {
         extern crate alloc;
         use alloc::format;
         let hash = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"; // SHA-256 of the empty body
-        for len in [33, 100, crate::MAX_CLAIM_NAME_LEN] {
+        for len in [33, 100, super::super::json::MAX_CLAIM_NAME_LEN] {
             let name = "h".repeat(len);
             let json = format!(r#"{{"{name}":"{hash}"}}"#);
             let claims = read(json.as_bytes(), Some(&name)).unwrap();

@@ -9,7 +9,7 @@ use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::{Error, SecretFault};
+use crate::error::{Error, SecretFault};
 
 /// HMAC-SHA256 with its keyed state.
 pub(crate) type HmacSha256 = Hmac<Sha256>;
@@ -62,7 +62,11 @@ impl SecretKey {
         };
         let result = match decoded {
             Ok(key) => Self::from_bytes(key),
-            Err(base64ct::Error::InvalidLength) => Err(Error::InvalidSecret(SecretFault::TooLong)),
+            Err(base64ct::Error::InvalidLength) => {
+                Err(Error::InvalidSecret(SecretFault::TooLong {
+                    max: Self::MAX_LEN,
+                }))
+            }
             Err(base64ct::Error::InvalidEncoding) => {
                 Err(Error::InvalidSecret(SecretFault::NotBase64))
             }
@@ -82,15 +86,20 @@ impl SecretKey {
         if len == 0 {
             Err(Error::InvalidSecret(SecretFault::Empty))
         } else if len < Self::MIN_LEN {
-            Err(Error::InvalidSecret(SecretFault::TooShort { len }))
+            Err(Error::InvalidSecret(SecretFault::TooShort {
+                len,
+                min: Self::MIN_LEN,
+            }))
         } else if len > Self::MAX_LEN {
-            Err(Error::InvalidSecret(SecretFault::TooLong))
+            Err(Error::InvalidSecret(SecretFault::TooLong {
+                max: Self::MAX_LEN,
+            }))
         } else {
             // HMAC accepts keys of any length (RFC 2104, section 2), so this cannot fail; the
             // error arm is mapped rather than unwrapped to keep the crate panic-free.
             HmacSha256::new_from_slice(key)
                 .map(|keyed| Self { keyed })
-                .map_err(|_| Error::InvalidSecret(SecretFault::TooLong))
+                .map_err(|_| Error::InvalidSecret(SecretFault::TooLong { max: Self::MAX_LEN }))
         }
     }
 
@@ -115,9 +124,11 @@ impl SecretKey {
             Ok(())
         } else {
             Err(Error::NoMatchingSignature {
-                tried: 1,
+                v1: 1,
+                v1a: 0,
                 skipped: 0,
                 secrets: 1,
+                public_keys: 0,
             })
         }
     }
@@ -270,13 +281,13 @@ mod tests {
         // 15 bytes.
         assert_eq!(
             fault("whsec_AQEBAQEBAQEBAQEBAQEB"),
-            SecretFault::TooShort { len: 15 }
+            SecretFault::TooShort { len: 15, min: 16 }
         );
         let long = format!("whsec_{}", "A".repeat(4 * (SecretKey::MAX_LEN / 3 + 2)));
-        assert_eq!(fault(&long), SecretFault::TooLong);
+        assert_eq!(fault(&long), SecretFault::TooLong { max: 512 });
         assert_eq!(
             SecretKey::from_bytes(&[0u8; SecretKey::MAX_LEN + 1]).unwrap_err(),
-            Error::InvalidSecret(SecretFault::TooLong)
+            Error::InvalidSecret(SecretFault::TooLong { max: 512 })
         );
         assert!(SecretKey::from_bytes(&[0u8; SecretKey::MAX_LEN]).is_ok());
         assert!(SecretKey::from_bytes(&[0u8; SecretKey::MIN_LEN]).is_ok());

@@ -7,7 +7,7 @@
 //! table and returns early; `base64ct`'s constant-time decoder, several times slower, is the
 //! reference it is tested against.
 
-use crate::signature::Sextets;
+use crate::base64::URL_SAFE;
 
 /// Decodes `input` into `out`, refusing padding, characters outside the URL-safe alphabet,
 /// non-canonical trailing bits and impossible lengths. `Err(true)` when `out` is too small.
@@ -53,10 +53,6 @@ pub(crate) fn decode<'o>(input: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], bo
 fn sextet(c: u8) -> Option<u32> {
     URL_SAFE.get(c)
 }
-
-/// The URL-safe alphabet (RFC 4648 section 5, table 2).
-const URL_SAFE: Sextets =
-    Sextets::new(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
 /// The number of bytes `len` unpadded base64 characters decode to (an upper bound when the
 /// length is impossible).

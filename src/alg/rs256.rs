@@ -22,8 +22,7 @@ use rsa::{BoxedUint, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
-use crate::Error;
-use crate::jwks::KeyFault;
+use crate::error::{Error, KeyFault};
 
 /// The DER `DigestInfo` prefix for SHA-256 (RFC 8017 section 9.2, note 1).
 const DIGEST_INFO_SHA256: [u8; 19] = [

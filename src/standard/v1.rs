@@ -1,4 +1,5 @@
-//! The verifier: secrets parsed once, deliveries verified many times, one-shot or streaming.
+//! Standard Webhooks `v1`: HMAC-SHA256 under one or more secrets, parsed once, deliveries
+//! verified many times, one-shot or streaming.
 
 use core::fmt;
 
@@ -6,13 +7,14 @@ use hmac::Mac;
 use subtle::{Choice, ConditionallySelectable};
 use zeroize::Zeroize;
 
-use crate::headers::{parse_id, parse_timestamp};
-use crate::secret::{HmacSha256, Tag, finish};
-use crate::signature::{
-    DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES, SignatureList, decode_tag,
+use super::list::{
+    DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES, SignatureList, Version,
 };
-use crate::time::{DEFAULT_TOLERANCE, check_freshness};
-use crate::{Error, SecretFault, SecretKey, UnixTime, WebhookHeaders};
+use super::secret::{HmacSha256, SecretKey, TAG_LEN, Tag, finish};
+use crate::base64::decode_padded;
+use crate::error::{Error, SecretFault};
+use crate::headers::{WebhookHeaders, parse_id, parse_timestamp};
+use crate::time::{DEFAULT_TOLERANCE, UnixTime, check_freshness};
 
 /// How many secrets a [`Verifier`] holds when no capacity is named.
 pub const DEFAULT_CAPACITY: usize = 4;
@@ -239,18 +241,8 @@ impl<const N: usize> Verifier<N> {
         if let Some(now) = now {
             check_freshness(timestamp, now, self.tolerance)?;
         }
-        let mut macs = heapless::Vec::<HmacSha256, N>::new();
-        for key in &self.keys {
-            let mut mac = key.start();
-            mac.update(id.as_bytes());
-            mac.update(b".");
-            mac.update(headers.timestamp);
-            mac.update(b".");
-            // Cannot fail: `macs` has the same capacity as `keys`.
-            let _ = macs.push(mac);
-        }
         Ok(PendingVerification {
-            macs,
+            macs: Macs::start(&self.keys, id.as_bytes(), headers.timestamp),
             id,
             timestamp: UnixTime::from_secs(timestamp),
             signatures,
@@ -289,7 +281,7 @@ impl<const N: usize> fmt::Debug for Verifier<N> {
 /// (The same lines with the value bound and finished compile; see [`Verifier::begin`].)
 #[must_use = "the body is not verified until `finish()` returns `Ok`"]
 pub struct PendingVerification<'a, const N: usize = DEFAULT_CAPACITY> {
-    macs: heapless::Vec<HmacSha256, N>,
+    macs: Macs<N>,
     id: &'a str,
     timestamp: UnixTime,
     signatures: SignatureList<'a>,
@@ -298,9 +290,7 @@ pub struct PendingVerification<'a, const N: usize = DEFAULT_CAPACITY> {
 impl<'a, const N: usize> PendingVerification<'a, N> {
     /// Feeds the next chunk of the body, exactly as received.
     pub fn update(&mut self, chunk: &[u8]) {
-        for mac in &mut self.macs {
-            mac.update(chunk);
-        }
+        self.macs.update(chunk);
     }
 
     /// Checks the signature of everything fed so far.
@@ -319,16 +309,73 @@ impl<'a, const N: usize> PendingVerification<'a, N> {
             timestamp,
             signatures,
         } = self;
+        let secrets = macs.len();
+        match macs.finish(signatures.payloads(Version::V1)) {
+            Some(secret_index) => Ok(Verified {
+                id,
+                timestamp,
+                secret_index,
+            }),
+            None => Err(Error::NoMatchingSignature {
+                v1: signatures.v1,
+                v1a: 0,
+                skipped: signatures.v1a.saturating_add(signatures.other),
+                secrets,
+                public_keys: 0,
+            }),
+        }
+    }
+}
+
+/// The HMAC side of a verification in progress: one keyed state per secret, each already fed
+/// `id.timestamp.`, then the body. Shared by [`PendingVerification`] and the receiver.
+pub(crate) struct Macs<const N: usize>(heapless::Vec<HmacSha256, N>);
+
+impl<const N: usize> Macs<N> {
+    /// Starts one state per key (at most `N`) over `id.timestamp.`, the timestamp exactly as
+    /// received.
+    pub(crate) fn start(keys: &[SecretKey], id: &[u8], timestamp: &[u8]) -> Self {
+        let mut macs = heapless::Vec::new();
+        for key in keys {
+            let mut mac = key.start();
+            mac.update(id);
+            mac.update(b".");
+            mac.update(timestamp);
+            mac.update(b".");
+            // Callers hold at most `N` keys; a key beyond would simply not be used.
+            let _ = macs.push(mac);
+        }
+        Self(macs)
+    }
+
+    /// The number of secrets.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Feeds a chunk of the body to every state.
+    pub(crate) fn update(&mut self, chunk: &[u8]) {
+        for mac in &mut self.0 {
+            mac.update(chunk);
+        }
+    }
+
+    /// The lowest index of a secret that one of the `v1` payloads matches, or `None`.
+    ///
+    /// Every candidate that decodes to 32 bytes (canonical padded base64; anything else cannot
+    /// match, which rules out truncated tags, CVE-2024-21491) is compared with every secret's
+    /// tag in constant time, whatever the outcome of the other comparisons.
+    pub(crate) fn finish<'p>(self, payloads: impl Iterator<Item = &'p [u8]>) -> Option<usize> {
         // Each `Tag` wipes itself when `tags` goes out of scope.
         let mut tags = heapless::Vec::<Tag, N>::new();
-        for mac in macs {
+        for mac in self.0 {
             // Cannot fail: same capacity.
             let _ = tags.push(finish(mac));
         }
         // Per secret, whether any candidate matched it; every comparison is made.
         let mut hits = [Choice::from(0); N];
-        for payload in signatures.v1_payloads() {
-            let Some(mut candidate) = decode_tag(payload) else {
+        for payload in payloads {
+            let Some(mut candidate) = decode_padded::<TAG_LEN>(payload) else {
                 continue;
             };
             for (hit, tag) in hits.iter_mut().zip(&tags) {
@@ -344,20 +391,7 @@ impl<'a, const N: usize> PendingVerification<'a, N> {
             secret_index.conditional_assign(&index, *hit);
             matched |= *hit;
         }
-        let secrets = tags.len();
-        if bool::from(matched) {
-            Ok(Verified {
-                id,
-                timestamp,
-                secret_index: usize::try_from(secret_index).unwrap_or(usize::MAX),
-            })
-        } else {
-            Err(Error::NoMatchingSignature {
-                tried: signatures.v1,
-                skipped: signatures.skipped,
-                secrets,
-            })
-        }
+        bool::from(matched).then(|| usize::try_from(secret_index).unwrap_or(usize::MAX))
     }
 }
 
@@ -439,9 +473,11 @@ mod tests {
         assert_eq!(
             only_other.verify(&WebhookHeaders::new(ID, TS, SIG), BODY, NOW),
             Err(Error::NoMatchingSignature {
-                tried: 1,
+                v1: 1,
+                v1a: 0,
                 skipped: 0,
-                secrets: 1
+                secrets: 1,
+                public_keys: 0
             })
         );
     }
@@ -462,7 +498,7 @@ mod tests {
         pending.update(BODY);
         let retired_sig = {
             use base64ct::{Base64, Encoding};
-            let tag = finish(pending.macs.into_iter().next().unwrap()).bytes();
+            let tag = finish(pending.macs.0.into_iter().next().unwrap()).bytes();
             format!("v1,{}", Base64::encode_string(&tag))
         };
         let current_sig = SIG;

@@ -1,0 +1,145 @@
+//! The `webhook-signature` list: structure, limits and the entries of each version.
+//!
+//! Standard Webhooks 1.0.0, "Signature scheme": the header is a list of signatures separated
+//! by single spaces, each `<version>,<base64>`: `v1` is HMAC-SHA256 and `v1a` is Ed25519, both
+//! in standard, padded base64 (RFC 4648, section 4). Entries of other versions (`v2`, `V1`...)
+//! or without a comma are for no scheme this crate knows; they are counted and skipped.
+
+use crate::error::{Error, HeaderFault};
+
+/// The default cap on the signature header's length in bytes.
+pub const DEFAULT_MAX_SIGNATURE_HEADER_LEN: usize = 4096;
+
+/// The default cap on the number of entries in the signature header.
+pub const DEFAULT_MAX_SIGNATURES: usize = 16;
+
+/// The signature schemes of a Standard Webhooks list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// `v1`: HMAC-SHA256.
+    V1,
+    /// `v1a`: Ed25519.
+    V1a,
+}
+
+impl Version {
+    /// The version of an entry and its payload; `None` for another version or no comma.
+    pub(crate) fn of(entry: &[u8]) -> Option<(Self, &[u8])> {
+        if let Some(payload) = entry.strip_prefix(b"v1,") {
+            Some((Self::V1, payload))
+        } else {
+            entry
+                .strip_prefix(b"v1a,")
+                .map(|payload| (Self::V1a, payload))
+        }
+    }
+}
+
+/// A signature header whose size and entry count are within the limits.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SignatureList<'a> {
+    raw: &'a [u8],
+    /// Number of `v1` entries.
+    pub(crate) v1: usize,
+    /// Number of `v1a` entries.
+    pub(crate) v1a: usize,
+    /// Number of entries of other versions, or without a comma.
+    pub(crate) other: usize,
+}
+
+impl<'a> SignatureList<'a> {
+    /// Checks the header's size and entry count; never truncates silently.
+    pub(crate) fn parse(
+        raw: &'a [u8],
+        name: &'static str,
+        max_len: usize,
+        max_entries: usize,
+    ) -> Result<Self, Error> {
+        let fault = |fault| Error::InvalidHeader { name, fault };
+        if raw.is_empty() {
+            return Err(fault(HeaderFault::Empty));
+        }
+        if raw.len() > max_len {
+            return Err(fault(HeaderFault::TooLong { max: max_len }));
+        }
+        let mut list = Self {
+            raw,
+            v1: 0,
+            v1a: 0,
+            other: 0,
+        };
+        for (index, entry) in raw.split(|&b| b == b' ').enumerate() {
+            if index >= max_entries {
+                return Err(fault(HeaderFault::TooManyEntries { max: max_entries }));
+            }
+            let count = match Version::of(entry) {
+                Some((Version::V1, _)) => &mut list.v1,
+                Some((Version::V1a, _)) => &mut list.v1a,
+                None => &mut list.other,
+            };
+            *count = count.saturating_add(1);
+        }
+        Ok(list)
+    }
+
+    /// The payloads of the entries of `version`, in header order.
+    pub(crate) fn payloads(&self, version: Version) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.raw
+            .split(|&b| b == b' ')
+            .filter_map(move |entry| match Version::of(entry) {
+                Some((v, payload)) if v == version => Some(payload),
+                _ => None,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Result<SignatureList<'_>, Error> {
+        SignatureList::parse(raw.as_bytes(), "webhook-signature", 4096, 16)
+    }
+
+    #[test]
+    fn counts_and_skips() {
+        let list = parse("v1,a v1a,b v2,c V1,d nocomma v1,e v1a,f  ").unwrap();
+        assert_eq!((list.v1, list.v1a), (2, 2));
+        // v2, V1, nocomma and the two empty entries the two trailing spaces make.
+        assert_eq!(list.other, 5);
+        let v1: [&[u8]; 2] = [b"a", b"e"];
+        assert!(list.payloads(Version::V1).eq(v1));
+        let v1a: [&[u8]; 2] = [b"b", b"f"];
+        assert!(list.payloads(Version::V1a).eq(v1a));
+    }
+
+    #[test]
+    fn limits_are_errors_not_truncation() {
+        let sixteen = ["v1,x"; 16].join(" ");
+        assert!(parse(&sixteen).is_ok());
+        let seventeen = ["v1a,x"; 17].join(" ");
+        assert_eq!(
+            parse(&seventeen).unwrap_err(),
+            Error::InvalidHeader {
+                name: "webhook-signature",
+                fault: HeaderFault::TooManyEntries { max: 16 }
+            }
+        );
+        let long = "v".repeat(4097);
+        assert_eq!(
+            parse(&long).unwrap_err(),
+            Error::InvalidHeader {
+                name: "webhook-signature",
+                fault: HeaderFault::TooLong { max: 4096 }
+            }
+        );
+        assert!(parse(&"v".repeat(4096)).is_ok());
+        assert_eq!(
+            parse("").unwrap_err(),
+            Error::InvalidHeader {
+                name: "webhook-signature",
+                fault: HeaderFault::Empty
+            }
+        );
+    }
+}
