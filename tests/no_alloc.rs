@@ -238,3 +238,91 @@ fn rs256_verification_allocates_nothing() {
         "every modulus size (and the mixed EC+RSA set) is covered"
     );
 }
+
+/// `v1a` through the receiver: building it from `whpk_` keys and from an OKP JWKS, one-shot
+/// and streaming verification of a 64 KiB body under three keys (no key id: every entry is
+/// tried under every key), a failure, and an HMAC delivery through the same receiver:
+/// nothing allocates.
+#[cfg(all(feature = "ed25519", feature = "jwks"))]
+#[test]
+fn v1a_and_the_receiver_allocate_nothing() {
+    use base64ct::Base64UrlUnpadded;
+    use ed25519_dalek::Signer as _;
+    use hookverify::Receiver;
+
+    let f = fixture();
+    let keys: Vec<ed25519_dalek::SigningKey> = (1..=3u8)
+        .map(|seed| ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
+        .collect();
+    let jwks = format!(
+        r#"{{"keys":[{}]}}"#,
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| format!(
+                r#"{{"kty":"OKP","crv":"Ed25519","kid":"k{i}","x":"{}"}}"#,
+                Base64UrlUnpadded::encode_string(k.verifying_key().as_bytes())
+            ))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let whpk = format!(
+        "whpk_{}",
+        Base64::encode_string(keys[0].verifying_key().as_bytes())
+    );
+    let mut message = format!("{}.{}.", f.id, f.ts).into_bytes();
+    message.extend_from_slice(&f.body);
+    let good = Base64::encode_string(&keys[2].sign(&message).to_bytes());
+    let bad = Base64::encode_string(&keys[1].sign(b"another message").to_bytes());
+    let sig = format!("v1a,{bad} v1a,{good}");
+    let now = UnixTime::from_secs(1_700_000_000);
+
+    let (receiver, n) = allocations(|| {
+        Receiver::builder()
+            .secret(&f.secrets[1])
+            .unwrap()
+            .public_key(&whpk)
+            .unwrap()
+            .jwks(jwks.as_bytes())
+            .unwrap()
+            .build()
+            .unwrap()
+    });
+    assert_eq!(n, 0, "building the receiver allocated");
+    assert_eq!(receiver.public_keys(), 4);
+
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, &sig);
+        receiver
+            .verify(&headers, &f.body, now)
+            .map(|d| d.public_key_index())
+    });
+    assert_eq!(result, Ok(Some(3)));
+    assert_eq!(n, 0, "one-shot v1a verification allocated");
+
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, &sig);
+        let mut pending = receiver.begin(&headers, now)?;
+        for chunk in f.body.chunks(1000) {
+            pending.update(chunk);
+        }
+        pending.finish().map(|d| d.public_key_index())
+    });
+    assert_eq!(result, Ok(Some(3)));
+    assert_eq!(n, 0, "streaming v1a verification allocated");
+
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, &sig);
+        receiver.verify(&headers, &f.body[1..], now).map(|_| ())
+    });
+    assert_eq!(result.unwrap_err().code(), "no-matching-signature");
+    assert_eq!(n, 0, "a failed v1a verification allocated");
+
+    let (result, n) = allocations(|| {
+        let headers = WebhookHeaders::new(&f.id, &f.ts, &f.sig);
+        receiver
+            .verify(&headers, &f.body, now)
+            .map(|d| d.secret_index())
+    });
+    assert_eq!(result, Ok(Some(0)));
+    assert_eq!(n, 0, "an HMAC delivery through the receiver allocated");
+}
