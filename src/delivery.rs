@@ -31,6 +31,21 @@ pub struct Delivery<'h> {
 }
 
 impl<'h> Delivery<'h> {
+    /// A verified delivery of `scheme`, the key facts to be filled in.
+    pub(crate) const fn new(scheme: Scheme, id: &'h str, timestamp: UnixTime) -> Self {
+        Self {
+            scheme,
+            id,
+            timestamp,
+            secret_index: None,
+            public_key_index: None,
+            #[cfg(feature = "jwks")]
+            kid: None,
+            #[cfg(feature = "jwks")]
+            jwt: None,
+        }
+    }
+
     /// The scheme that verified.
     #[must_use]
     pub const fn scheme(&self) -> Scheme {

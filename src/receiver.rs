@@ -162,9 +162,49 @@ impl Receiver {
         body: &[u8],
         now: UnixTime,
     ) -> Result<Delivery<'h>, Error> {
-        let mut pending = self.begin(headers, now)?;
-        pending.update(body);
-        pending.finish()
+        // The same steps as `begin`, `update`, `finish`, with each scheme's state kept in
+        // place on this frame instead of moved through a `PendingDelivery`.
+        let route = self.route(headers, now)?;
+        let Route::List {
+            id,
+            timestamp,
+            list,
+            use_v1,
+            use_v1a,
+        } = route
+        else {
+            let mut pending = self.start(headers, route)?;
+            pending.update(body);
+            return pending.finish();
+        };
+        let secret_index = use_v1
+            .then(|| {
+                let mut macs =
+                    Macs::<MAX_SECRETS>::start(&self.secrets, id.as_bytes(), headers.timestamp);
+                macs.update(body);
+                macs.finish(list.payloads(Version::V1))
+            })
+            .flatten();
+        #[cfg(feature = "ed25519")]
+        let key_index = if use_v1a && secret_index.is_none() {
+            let mut checks = self.start_checks(&list, id, headers.timestamp);
+            checks.update(body);
+            self.finish_checks(checks)
+        } else {
+            None
+        };
+        #[cfg(not(feature = "ed25519"))]
+        let key_index = {
+            let _ = use_v1a;
+            None
+        };
+        self.list_outcome(
+            id,
+            timestamp,
+            &list,
+            (use_v1, secret_index),
+            (use_v1a, key_index),
+        )
     }
 
     /// Starts a streaming verification: everything that does not need the body is checked
@@ -180,55 +220,97 @@ impl Receiver {
         headers: &WebhookHeaders<'h>,
         now: UnixTime,
     ) -> Result<PendingDelivery<'h, 'r>, Error> {
+        let route = self.route(headers, now)?;
+        self.start(headers, route)
+    }
+
+    /// Every check that needs neither the body nor any key: header syntax, the signature's
+    /// shape and the schemes it names, freshness, the `v1a` work cap; a JWT's token is taken
+    /// whole (checked by [`start`](Self::start)).
+    fn route<'h>(&self, headers: &WebhookHeaders<'h>, now: UnixTime) -> Result<Route<'h>, Error> {
         let names = headers.names;
         let id = parse_id(headers.id, names.id)?;
         let timestamp = parse_timestamp(headers.timestamp, names.timestamp)?;
         let signature = headers.signature;
-        let state = if is_compact_jws(signature) {
-            self.begin_jwt(signature, now)?
-        } else {
-            let list = SignatureList::parse(
-                signature,
-                names.signature,
-                self.max_signature_header_len,
-                self.max_signatures,
-            )?;
-            let use_v1 = list.v1 > 0 && self.accepts(Scheme::V1);
-            let use_v1a = list.v1a > 0 && self.accepts(Scheme::V1a);
-            if !use_v1 && !use_v1a && list.v1.saturating_add(list.v1a) > 0 {
-                let scheme = if list.v1a > 0 {
-                    Scheme::V1a
-                } else {
-                    Scheme::V1
-                };
-                return Err(Error::UnconfiguredScheme { scheme });
-            }
-            check_freshness(timestamp, now, self.tolerance)?;
-            #[cfg(feature = "ed25519")]
-            let checks = if use_v1a {
-                let work = list.v1a.saturating_mul(self.public_keys.len());
-                if work > self.max_v1a_checks {
-                    return Err(Error::InvalidHeader {
-                        name: names.signature,
-                        fault: HeaderFault::TooManyChecks {
-                            max: self.max_v1a_checks,
-                        },
-                    });
-                }
-                Some(Checks::start(
-                    list.payloads(Version::V1a),
-                    self.public_keys.iter().map(|k| &k.key),
-                    id.as_bytes(),
-                    headers.timestamp,
-                ))
+        if is_compact_jws(signature) {
+            return Ok(Route::Jwt {
+                id,
+                timestamp,
+                token: signature,
+                now,
+            });
+        }
+        let list = SignatureList::parse(
+            signature,
+            names.signature,
+            self.max_signature_header_len,
+            self.max_signatures,
+        )?;
+        let use_v1 = list.v1 > 0 && self.accepts(Scheme::V1);
+        let use_v1a = list.v1a > 0 && self.accepts(Scheme::V1a);
+        if !use_v1 && !use_v1a && list.v1.saturating_add(list.v1a) > 0 {
+            let scheme = if list.v1a > 0 {
+                Scheme::V1a
             } else {
-                None
+                Scheme::V1
             };
-            State::Standard {
+            return Err(Error::UnconfiguredScheme { scheme });
+        }
+        check_freshness(timestamp, now, self.tolerance)?;
+        #[cfg(feature = "ed25519")]
+        if use_v1a && list.v1a.saturating_mul(self.public_keys.len()) > self.max_v1a_checks {
+            return Err(Error::InvalidHeader {
+                name: names.signature,
+                fault: HeaderFault::TooManyChecks {
+                    max: self.max_v1a_checks,
+                },
+            });
+        }
+        Ok(Route::List {
+            id,
+            timestamp,
+            list,
+            use_v1,
+            use_v1a,
+        })
+    }
+
+    /// The verification in progress for a route.
+    fn start<'h, 'r>(
+        &'r self,
+        headers: &WebhookHeaders<'h>,
+        route: Route<'h>,
+    ) -> Result<PendingDelivery<'h, 'r>, Error> {
+        let (id, timestamp, state) = match route {
+            Route::Jwt {
+                id,
+                timestamp,
+                token,
+                now,
+            } => (id, timestamp, self.begin_jwt(token, now)?),
+            Route::List {
+                id,
+                timestamp,
                 list,
-                macs: use_v1.then(|| Macs::start(&self.secrets, id.as_bytes(), headers.timestamp)),
+                use_v1,
+                use_v1a,
+            } => {
                 #[cfg(feature = "ed25519")]
-                checks,
+                let checks = use_v1a.then(|| self.start_checks(&list, id, headers.timestamp));
+                #[cfg(not(feature = "ed25519"))]
+                let _ = use_v1a;
+                let macs =
+                    use_v1.then(|| Macs::start(&self.secrets, id.as_bytes(), headers.timestamp));
+                (
+                    id,
+                    timestamp,
+                    State::Standard {
+                        list,
+                        macs,
+                        #[cfg(feature = "ed25519")]
+                        checks,
+                    },
+                )
             }
         };
         Ok(PendingDelivery {
@@ -236,6 +318,67 @@ impl Receiver {
             id,
             timestamp: UnixTime::from_secs(timestamp),
             state,
+        })
+    }
+
+    /// One check of every `v1a` entry under every public key, over `id.timestamp.`.
+    #[cfg(feature = "ed25519")]
+    fn start_checks(&self, list: &SignatureList<'_>, id: &str, timestamp: &[u8]) -> Checks {
+        Checks::start(
+            list.payloads(Version::V1a),
+            self.public_keys.iter().map(|k| &k.key),
+            id.as_bytes(),
+            timestamp,
+        )
+    }
+
+    /// The index of a public key an entry verified under.
+    #[cfg(feature = "ed25519")]
+    fn finish_checks(&self, checks: Checks) -> Option<usize> {
+        checks.finish(|i| self.public_keys.get(i).map(|k| &k.key))
+    }
+
+    /// The verdict on a Standard Webhooks list: which scheme was tried (`used`) and which key
+    /// matched (`index`), for `v1` and `v1a`.
+    fn list_outcome<'h>(
+        &self,
+        id: &'h str,
+        timestamp: u64,
+        list: &SignatureList<'_>,
+        (use_v1, secret_index): (bool, Option<usize>),
+        (use_v1a, key_index): (bool, Option<usize>),
+    ) -> Result<Delivery<'h>, Error> {
+        let mut delivery = Delivery::new(Scheme::V1, id, UnixTime::from_secs(timestamp));
+        if secret_index.is_some() {
+            delivery.secret_index = secret_index;
+            return Ok(delivery);
+        }
+        if let Some(index) = key_index {
+            delivery.scheme = Scheme::V1a;
+            delivery.public_key_index = Some(index);
+            #[cfg(all(feature = "jwks", feature = "ed25519"))]
+            {
+                delivery.kid = self.public_keys.get(index).and_then(|k| k.kid.clone());
+            }
+            return Ok(delivery);
+        }
+        let (v1, secrets) = if use_v1 {
+            (list.v1, self.secrets.len())
+        } else {
+            (0, 0)
+        };
+        let (v1a, public_keys) = if use_v1a {
+            (list.v1a, self.public_keys())
+        } else {
+            (0, 0)
+        };
+        let entries = list.v1.saturating_add(list.v1a).saturating_add(list.other);
+        Err(Error::NoMatchingSignature {
+            v1,
+            v1a,
+            skipped: entries.saturating_sub(v1).saturating_sub(v1a),
+            secrets,
+            public_keys,
         })
     }
 
@@ -282,6 +425,25 @@ impl fmt::Debug for Receiver {
             .field("max_signatures", &self.max_signatures)
             .finish_non_exhaustive()
     }
+}
+
+/// What a delivery's headers call for, before any key is used.
+enum Route<'h> {
+    /// A compact JWS, checked whole when the verification starts.
+    Jwt {
+        id: &'h str,
+        timestamp: u64,
+        token: &'h [u8],
+        now: UnixTime,
+    },
+    /// A Standard Webhooks list, and which of its schemes have keys here.
+    List {
+        id: &'h str,
+        timestamp: u64,
+        list: SignatureList<'h>,
+        use_v1: bool,
+        use_v1a: bool,
+    },
 }
 
 /// The scheme-specific part of a verification in progress.
@@ -354,17 +516,6 @@ impl<'h> PendingDelivery<'h, '_> {
             timestamp,
             state,
         } = self;
-        let mut delivery = Delivery {
-            scheme: Scheme::V1,
-            id,
-            timestamp,
-            secret_index: None,
-            public_key_index: None,
-            #[cfg(feature = "jwks")]
-            kid: None,
-            #[cfg(feature = "jwks")]
-            jwt: None,
-        };
         match state {
             State::Standard {
                 list,
@@ -372,46 +523,22 @@ impl<'h> PendingDelivery<'h, '_> {
                 #[cfg(feature = "ed25519")]
                 checks,
             } => {
-                let secrets = macs.as_ref().map_or(0, Macs::len);
-                let v1 = if macs.is_some() { list.v1 } else { 0 };
-                delivery.secret_index = macs.and_then(|m| m.finish(list.payloads(Version::V1)));
-                if delivery.secret_index.is_some() {
-                    return Ok(delivery);
-                }
+                let use_v1 = macs.is_some();
+                let secret_index = macs.and_then(|m| m.finish(list.payloads(Version::V1)));
                 #[cfg(feature = "ed25519")]
-                let (v1a, public_keys) = {
-                    let tried = checks.is_some();
-                    let keys = &receiver.public_keys;
-                    if let Some(index) =
-                        checks.and_then(|c| c.finish(|i| keys.get(i).map(|k| &k.key)))
-                    {
-                        delivery.scheme = Scheme::V1a;
-                        delivery.public_key_index = Some(index);
-                        #[cfg(feature = "jwks")]
-                        {
-                            delivery.kid = keys.get(index).and_then(|k| k.kid.clone());
-                        }
-                        return Ok(delivery);
-                    }
-                    if tried {
-                        (list.v1a, keys.len())
-                    } else {
-                        (0, 0)
-                    }
-                };
+                let (use_v1a, key_index) = (
+                    checks.is_some(),
+                    checks.and_then(|c| receiver.finish_checks(c)),
+                );
                 #[cfg(not(feature = "ed25519"))]
-                let (v1a, public_keys) = {
-                    let _ = receiver;
-                    (0, 0)
-                };
-                let entries = list.v1.saturating_add(list.v1a).saturating_add(list.other);
-                Err(Error::NoMatchingSignature {
-                    v1,
-                    v1a,
-                    skipped: entries.saturating_sub(v1).saturating_sub(v1a),
-                    secrets,
-                    public_keys,
-                })
+                let (use_v1a, key_index) = (false, None);
+                receiver.list_outcome(
+                    id,
+                    timestamp.as_secs(),
+                    &list,
+                    (use_v1, secret_index),
+                    (use_v1a, key_index),
+                )
             }
             #[cfg(feature = "jwks")]
             State::Jwt { token, body } => {
@@ -420,7 +547,7 @@ impl<'h> PendingDelivery<'h, '_> {
                 {
                     return Err(Error::BodyMismatch);
                 }
-                delivery.scheme = Scheme::Jwt;
+                let mut delivery = Delivery::new(Scheme::Jwt, id, timestamp);
                 delivery.kid = token.kid().and_then(|kid| kid.try_into().ok());
                 delivery.jwt = Some(token);
                 Ok(delivery)
