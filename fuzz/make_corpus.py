@@ -4,6 +4,8 @@ repository's test vectors:
 
   tests/data/interop_standard_webhooks.json   HMAC deliveries (standardwebhooks, svix)
   tests/data/interop_jwt.json                 JWTs (RS256, ES256) and their key sets
+  tests/data/interop_v1a.json                 v1a deliveries (cryptography, PyNaCl)
+  ../shared/vectors/ed25519/*.json            RFC 8032 and speccheck Ed25519 cases, when present
   ../shared/vectors/standard-webhooks.json    conformance cases, when present
                                               (or $HOOKVERIFY_VECTORS/standard-webhooks.json)
 
@@ -283,6 +285,51 @@ def rs256(seeds, jwt):
         seeds.add("rs256_differential", a.done())
 
 
+def v1a_body(body):
+    """A body of tests/data/interop_v1a.json, by the rule the file states."""
+    if "text" in body:
+        data = body["text"].encode("utf-8")
+    elif "hex" in body:
+        data = bytes.fromhex(body["hex"])
+    else:
+        seed, out, counter = bytes.fromhex(body["seed"]), b"", 0
+        while len(out) < body["len"]:
+            out += hashlib.sha256(seed + counter.to_bytes(4, "big")).digest()
+            counter += 1
+        data = out[: body["len"]]
+    if "flip_bit" in body:
+        data = bytearray(data)
+        data[body["flip_bit"] // 8] ^= 1 << (body["flip_bit"] % 8)
+        data = bytes(data)
+    return data
+
+
+def ed25519(seeds, v1a):
+    """`key || signature || message` seeds: interop deliveries with a single v1a entry (the
+    key that signed, its signature, id.timestamp.body), and the shared RFC 8032 and speccheck
+    cases when present."""
+    for delivery in v1a["deliveries"]:
+        entries = delivery["signature"].split(" ")
+        if len(entries) != 1 or not entries[0].startswith("v1a,") or len(delivery["mutations"]) == 0:
+            continue
+        key_set = v1a["key_sets"][delivery["key_set"]]
+        key = b64url_decode(key_set["jwks"]["keys"][delivery["signing_key"]]["x"])
+        message = f"{delivery['id']}.{delivery['timestamp']}.".encode() + v1a_body(delivery["body"])
+        if len(message) > 4096:
+            continue
+        seeds.add("ed25519_differential", key + base64.b64decode(entries[0][4:]) + message)
+    shared = Path(os.environ.get("HOOKVERIFY_VECTORS", REPO.parent / "shared" / "vectors"))
+    for name, fields in [
+        ("rfc8032_ed25519.json", ("public_key", "signature", "message")),
+        ("speccheck_ed25519.json", ("pub_key", "signature", "message")),
+    ]:
+        path = shared / "ed25519" / name
+        if not path.exists():
+            continue
+        for case in load(path)["cases"]:
+            seeds.add("ed25519_differential", b"".join(bytes.fromhex(case[f]) for f in fields))
+
+
 def main():
     seeds = Seeds()
     deliveries = hmac_deliveries()
@@ -294,6 +341,7 @@ def main():
     jwt_target(seeds, jwt)
     es256(seeds, jwt)
     rs256(seeds, jwt)
+    ed25519(seeds, load(REPO / "tests/data/interop_v1a.json"))
     for target in sorted(seeds.count):
         print(f"{target}: {seeds.count[target]} new seeds")
 

@@ -22,7 +22,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD as B64URL};
 use clap::Parser;
 use hmac::{KeyInit as _, Mac as _};
-use hookverify::{JwtVerifier, KeySet, UnixTime, Verifier, WebhookHeaders};
+use ed25519_dalek::Signer as _;
+use hookverify::{JwtVerifier, KeySet, Receiver, UnixTime, Verifier, WebhookHeaders};
 use http::{HeaderMap, HeaderValue};
 use sha2::{Digest as _, Sha256};
 
@@ -30,6 +31,9 @@ use sha2::{Digest as _, Sha256};
 const SECRET: [u8; 24] = *b"hookverify-peers-secret!";
 const ID: &str = "msg_2ZGyB5wbj0qhpW2Hp4p3xZ6Jd0r";
 const HMAC_SIZES: [usize; 4] = [0, 1024, 65_536, 1_048_576];
+const V1A_SIZES: [usize; 3] = [0, 1024, 65_536];
+/// The body of the Gemini case: a Gemini event is a few hundred bytes.
+const GEMINI_SIZE: usize = 512;
 const CHUNK: usize = 4096;
 
 const ISSUER: &str = "https://issuer.example.com";
@@ -60,7 +64,7 @@ struct Plan {
     sample: Duration,
     /// Rounds for the HMAC group (each round: one sample of each of its 24 cases).
     hmac_rounds: usize,
-    /// Rounds for each JWT group.
+    /// Rounds for each JWT group, and for the v1a group.
     jwt_rounds: usize,
     /// Rounds of the concurrency measurement (each: one 1-thread and one 2-thread run).
     thread_rounds: usize,
@@ -159,7 +163,7 @@ fn main() {
     );
     println!(
         "crates: svix 2.9.1, standardwebhooks 1.0.1, ring 0.17.14, jsonwebtoken 11.1.0 \
-         (backends rust_crypto, aws_lc_rs), p256 0.14.0, rsa 0.10.0-rc.20"
+         (backends rust_crypto, aws_lc_rs), p256 0.14.0, rsa 0.10.0-rc.20, ed25519-dalek 3.0.0"
     );
 
     jwt_backends::install();
@@ -184,6 +188,9 @@ fn main() {
         }
     }
     rows.extend(threads_phase(&plan, keys.as_ref(), &wants));
+    if wants("v1a-verify") {
+        rows.extend(v1a_phase(&plan));
+    }
 
     println!();
     print_table(&rows);
@@ -426,6 +433,10 @@ fn hmac_phase(plan: &Plan) -> Vec<Row> {
         .collect();
 
     let verifier = Verifier::new(&whsec).expect("hookverify secret");
+    let receiver = Receiver::builder()
+        .secret(&whsec)
+        .and_then(hookverify::ReceiverBuilder::build)
+        .expect("hookverify receiver");
     let svix = svix::webhooks::Webhook::new(&whsec).expect("svix secret");
     let swh = standardwebhooks::Webhook::new(&whsec).expect("standardwebhooks secret");
     let ring_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &SECRET);
@@ -472,6 +483,22 @@ fn hmac_phase(plan: &Plan) -> Vec<Row> {
             Rejects::SignatureBodyFreshness,
             &hv,
             batch(g, hv),
+        );
+
+        // The same delivery through the receiver (routing by shape, every scheme configured
+        // here being v1): the new hot path, which must cost no more than `Verifier`.
+        let hv_receiver = |d: &Delivery| {
+            let map = &d.map;
+            match WebhookHeaders::from_lookup(|n| map.get(n).map(|v| v.as_bytes())) {
+                Ok(headers) => receiver.verify(&headers, &d.body, now).is_ok(),
+                Err(_) => false,
+            }
+        };
+        add(
+            "hookverify-receiver",
+            Rejects::SignatureBodyFreshness,
+            &hv_receiver,
+            batch(g, hv_receiver),
         );
 
         let hv_stream = |d: &Delivery| {
@@ -553,6 +580,171 @@ fn hmac_phase(plan: &Plan) -> Vec<Row> {
         "the hmac phase outlived the 5-minute tolerance"
     );
     summarize(cases)
+}
+
+// ---------------------------------------------------------------------------------------------
+// v1a-verify
+
+/// One Standard Webhooks `v1a` delivery: the three headers, and for the peers the message
+/// (`id.ts.body`, assembled per operation as a receiver would) and the signature, decoded
+/// once outside the timed loop.
+struct V1aDelivery {
+    map: HeaderMap,
+    body: Vec<u8>,
+    signature: [u8; 64],
+}
+
+impl V1aDelivery {
+    fn new(ts: u64, signature: [u8; 64], body: Vec<u8>) -> Self {
+        let header = format!("v1a,{}", B64.encode(signature));
+        let map = Delivery::new(ID, ts, &header, Vec::new()).map;
+        Self {
+            map,
+            body,
+            signature,
+        }
+    }
+
+    fn signed(key: &ed25519_dalek::SigningKey, ts: u64, body: Vec<u8>) -> Self {
+        let signature = key.sign(&v1a_message(ID, &ts.to_string(), &body)).to_bytes();
+        Self::new(ts, signature, body)
+    }
+
+    /// `id.ts.body` from the headers, as a receiver on a peer crate must build it.
+    fn message(&self) -> Option<Vec<u8>> {
+        let id = self.map.get("webhook-id")?.to_str().ok()?;
+        let ts = self.map.get("webhook-timestamp")?.to_str().ok()?;
+        Some(v1a_message(id, ts, &self.body))
+    }
+}
+
+fn v1a_message(id: &str, ts: &str, body: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(id.len() + ts.len() + 2 + body.len());
+    message.extend_from_slice(id.as_bytes());
+    message.push(b'.');
+    message.extend_from_slice(ts.as_bytes());
+    message.push(b'.');
+    message.extend_from_slice(body);
+    message
+}
+
+/// `v1a-verify` at 0 B, 1 KiB and 64 KiB under one key, and `v1a-verify-gemini`: three keys,
+/// no key id, the delivery signed by the last key tried (every row tries the keys in order).
+fn v1a_phase(plan: &Plan) -> Vec<Row> {
+    let ts = unix_now();
+    let now = UnixTime::from_secs(ts);
+    let keys: Vec<ed25519_dalek::SigningKey> = (1..=3u8)
+        .map(|seed| ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
+        .collect();
+    let whpk = |k: &ed25519_dalek::SigningKey| format!("whpk_{}", B64.encode(k.verifying_key().as_bytes()));
+    let build = |keys: &[ed25519_dalek::SigningKey]| {
+        keys.iter()
+            .try_fold(Receiver::builder(), |b, k| b.public_key(&whpk(k)))
+            .and_then(hookverify::ReceiverBuilder::build)
+            .expect("hookverify receiver")
+    };
+    let one = build(&keys[..1]);
+    let three = build(&keys);
+    let dalek: Vec<ed25519_dalek::VerifyingKey> = keys.iter().map(|k| k.verifying_key()).collect();
+    let ring_keys: Vec<ring::signature::UnparsedPublicKey<[u8; 32]>> = keys
+        .iter()
+        .map(|k| ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, k.verifying_key().to_bytes()))
+        .collect();
+
+    struct Group {
+        work: &'static str,
+        size: usize,
+        receiver: usize,
+        keys: usize,
+        genuine: V1aDelivery,
+        bad_signature: V1aDelivery,
+        bad_body: V1aDelivery,
+    }
+    let group = |work, size, receiver, key_count: usize| {
+        let signer = &keys[key_count - 1];
+        let genuine = V1aDelivery::signed(signer, ts, make_body(size));
+        let mut sig = genuine.signature;
+        sig[5] ^= 1;
+        let bad_signature = V1aDelivery::new(ts, sig, genuine.body.clone());
+        let mut body = genuine.body.clone();
+        body.push(b' ');
+        let bad_body = V1aDelivery::new(ts, genuine.signature, body);
+        Group { work, size, receiver, keys: key_count, genuine, bad_signature, bad_body }
+    };
+    let mut groups: Vec<Group> = V1A_SIZES.iter().map(|&size| group("v1a-verify", size, 0, 1)).collect();
+    groups.push(group("v1a-verify-gemini", GEMINI_SIZE, 1, 3));
+    let stale = V1aDelivery::signed(&keys[0], ts - 3600, Vec::new());
+    assert!(
+        one.verify(
+            &WebhookHeaders::from_lookup(|n| stale.map.get(n).map(|v| v.as_bytes())).expect("headers"),
+            &stale.body,
+            now
+        )
+        .is_err(),
+        "hookverify accepts a stale v1a delivery"
+    );
+
+    let mut cases: Vec<Case<'_>> = Vec::new();
+    for g in &groups {
+        let receiver = if g.receiver == 0 { &one } else { &three };
+        let dalek = &dalek[..g.keys];
+        let ring_keys = &ring_keys[..g.keys];
+        let mut add = |imp: &str, f: &dyn Fn(&V1aDelivery) -> bool, b| {
+            assert!(f(&g.genuine), "{imp} refuses the genuine {} delivery", g.work);
+            assert!(!f(&g.bad_signature), "{imp} accepts a tampered signature");
+            assert!(!f(&g.bad_body), "{imp} accepts a tampered body");
+            cases.push(Case {
+                work: g.work,
+                size: g.size,
+                imp: imp.to_owned(),
+                batch: b,
+                iters: 1,
+                samples: Vec::new(),
+            });
+        };
+        let hv = |d: &V1aDelivery| {
+            let map = &d.map;
+            match WebhookHeaders::from_lookup(|n| map.get(n).map(|v| v.as_bytes())) {
+                Ok(headers) => receiver.verify(&headers, &d.body, now).is_ok(),
+                Err(_) => false,
+            }
+        };
+        add("hookverify", &hv, batch(&g.genuine, hv));
+        // ed25519-dalek: the message assembled from the headers, `verify_strict` under each
+        // key in turn (no key id), the signature decoded outside the loop. No header syntax
+        // or freshness checks.
+        let dk = |d: &V1aDelivery| {
+            let Some(message) = d.message() else { return false };
+            let signature = ed25519_dalek::Signature::from_bytes(&d.signature);
+            dalek.iter().any(|k| k.verify_strict(&message, &signature).is_ok())
+        };
+        add("ed25519-dalek", &dk, batch(&g.genuine, dk));
+        let rg = |d: &V1aDelivery| {
+            let Some(message) = d.message() else { return false };
+            ring_keys.iter().any(|k| k.verify(&message, &d.signature).is_ok())
+        };
+        add("ring", &rg, batch(&g.genuine, rg));
+    }
+    println!(
+        "v1a-verify: {} cases checked (accept genuine, reject tampered), {} rounds...",
+        cases.len(),
+        plan.jwt_rounds
+    );
+    let t = Instant::now();
+    let mut rows = Vec::new();
+    // One group at a time: Ed25519 at 64 KiB is slow enough that interleaving every size
+    // would stretch the phase without making it fairer.
+    let mut start = 0;
+    while start < cases.len() {
+        let (work, size) = (cases[start].work, cases[start].size);
+        let end = start + cases[start..].iter().take_while(|c| c.work == work && c.size == size).count();
+        run_rounds(&mut cases[start..end], plan, plan.jwt_rounds / 4);
+        start = end;
+    }
+    println!("v1a-verify: measured in {:.1?}", t.elapsed());
+    assert!(unix_now() < ts + 300, "the v1a phase outlived the 5-minute tolerance");
+    rows.extend(summarize(cases));
+    rows
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1110,7 +1302,7 @@ fn print_table(rows: &[Row]) {
         i += group.len();
         let base = group[0];
         let threads = work.ends_with("-threads");
-        let unit = if work.starts_with("hmac") {
+        let unit = if work.starts_with("hmac") || work.starts_with("v1a") {
             "body"
         } else {
             "token"
@@ -1129,7 +1321,7 @@ fn print_table(rows: &[Row]) {
         for r in &group {
             let rate = if threads {
                 format!("{:.0}", 1e9 / r.median_ns)
-            } else if work == "hmac-verify" && size > 0 {
+            } else if (work == "hmac-verify" || work == "v1a-verify") && size > 0 {
                 format!("{:.3}", size as f64 / r.median_ns)
             } else {
                 "-".to_owned()
