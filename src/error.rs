@@ -123,6 +123,13 @@ pub enum Error {
         /// The scheme of the delivery's signature.
         scheme: Scheme,
     },
+    /// The body is not a Gemini API event: not a JSON object with a string `type`. Code
+    /// `invalid-event`.
+    InvalidEvent,
+    /// The body was not authenticated by the delivery's signature (a JWT under a policy that
+    /// does not bind it), so it is not read: read the token's claims instead. A mistake of the
+    /// calling code, never a verdict on the delivery. Code `unauthenticated-body`.
+    UnauthenticatedBody,
     /// A buffer the caller passed is too small for this delivery: a mistake of the calling
     /// code (size the buffer as documented), never a verdict on the delivery. Code
     /// `buffer-too-small`.
@@ -160,6 +167,8 @@ impl Error {
     /// | [`InvalidJwks`](Error::InvalidJwks) | `invalid-jwks` |
     /// | [`BodyMismatch`](Error::BodyMismatch) | `body-mismatch` |
     /// | [`UnconfiguredScheme`](Error::UnconfiguredScheme) | `unconfigured-scheme` |
+    /// | [`InvalidEvent`](Error::InvalidEvent) | `invalid-event` |
+    /// | [`UnauthenticatedBody`](Error::UnauthenticatedBody) | `unauthenticated-body` |
     /// | [`BufferTooSmall`](Error::BufferTooSmall) | `buffer-too-small` |
     /// | [`InvalidConfig`](Error::InvalidConfig) | `invalid-config` |
     #[must_use]
@@ -185,6 +194,8 @@ impl Error {
             Self::InvalidJwks(_) => "invalid-jwks",
             Self::BodyMismatch => "body-mismatch",
             Self::UnconfiguredScheme { .. } => "unconfigured-scheme",
+            Self::InvalidEvent => "invalid-event",
+            Self::UnauthenticatedBody => "unauthenticated-body",
             Self::BufferTooSmall { .. } => "buffer-too-small",
             Self::InvalidConfig(_) => "invalid-config",
         }
@@ -260,6 +271,12 @@ impl fmt::Display for Error {
                     Scheme::V1a => "the sender's Ed25519 public keys are needed: whpk_ or its JWKS",
                     Scheme::Jwt => "the sender's JWKS and a JWT policy are needed",
                 }
+            ),
+            Self::InvalidEvent => {
+                f.write_str("body is not a JSON object with a string type (a Gemini API event)")
+            }
+            Self::UnauthenticatedBody => f.write_str(
+                "body is not authenticated by the signature (read the token's claims instead)",
             ),
             Self::BufferTooSmall { needed } => {
                 write!(f, "the buffer passed is too small: {needed} bytes suffice")

@@ -9,8 +9,16 @@ mod builder;
 mod delivery;
 mod error;
 mod fault;
+#[cfg(feature = "gemini")]
+mod gemini;
 mod headers;
+#[cfg(feature = "http1")]
+mod http1;
+#[cfg(any(feature = "jwks", feature = "gemini"))]
+mod json;
 mod receiver;
+mod refresh;
+mod replay;
 mod scheme;
 mod time;
 
@@ -30,6 +38,10 @@ pub use delivery::Delivery;
 pub use error::{ConfigFault, Error, HeaderFault, JwksFault, KeyFault, SecretFault, TokenFault};
 pub use headers::{MAX_ID_LEN, WebhookHeaders};
 pub use receiver::{MAX_PUBLIC_KEYS, MAX_SECRETS, PendingDelivery, Receiver};
+pub use refresh::{
+    DEFAULT_MAX_KEY_SET_AGE, DEFAULT_MIN_REFRESH_INTERVAL, KeyRefresh, Refresh, suggests_rotation,
+};
+pub use replay::{DEFAULT_RETENTION, GuardFull, MemoryGuard, ReplayGuard, ReplayKey, Seen};
 pub use scheme::Scheme;
 pub use standard::list::{DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES};
 pub use standard::secret::SecretKey;
@@ -38,10 +50,10 @@ pub use standard::v1::{DEFAULT_CAPACITY, PendingVerification, Verified, Verifier
 pub use standard::v1a::{MAX_V1A_CHECKS, PublicKey};
 pub use time::{DEFAULT_TOLERANCE, UnixTime};
 
+#[cfg(feature = "gemini")]
+pub use gemini::{EventData, EventKind, GeminiEvent, Text};
 #[cfg(feature = "jwks")]
 pub use jose::claims::{MAX_AUDIENCES, MAX_CLAIM_STRING_LEN};
-#[cfg(feature = "jwks")]
-pub use jose::json::{MAX_CLAIM_NAME_LEN, MAX_JSON_DEPTH};
 #[cfg(feature = "jwks")]
 pub use jose::jwk::{Algorithm, MAX_KID_LEN};
 #[cfg(feature = "jwks")]
@@ -52,3 +64,7 @@ pub use jose::jwt::JwtVerifier;
 pub use jose::policy::{JwtPolicy, JwtPolicyBuilder, MAX_POLICY_AUDIENCES};
 #[cfg(feature = "jwks")]
 pub use jose::token::{DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, VerifiedJwt};
+#[cfg(feature = "jwks")]
+pub use json::MAX_CLAIM_NAME_LEN;
+#[cfg(any(feature = "jwks", feature = "gemini"))]
+pub use json::MAX_JSON_DEPTH;

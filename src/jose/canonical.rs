@@ -10,7 +10,7 @@
 //! are the same string), never longer than the input, and its longest remaining escaped string
 //! tells how much unescaping room `serde-json-core` needs.
 
-use super::json::{JsonError, Reader};
+use crate::json::{JsonError, Reader};
 
 /// The size of a rewritten document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! their exact JSON types. A claim of the wrong type (a string `exp`, a `null` `nbf`, a
 //! number `iss`...) is an error, never taken as absent (the CVE-2026-25537 class).
 
-use super::json::{JsonError, Kind, Reader};
 use crate::error::{Error, TokenFault};
+use crate::json::{JsonError, Kind, Reader};
 
 /// The longest `iss` or `aud` string compared, in bytes; a longer one is an invalid claim.
 pub const MAX_CLAIM_STRING_LEN: usize = 256;
@@ -173,7 +173,7 @@ mod tests {
         extern crate alloc;
         use alloc::format;
         let hash = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"; // SHA-256 of the empty body
-        for len in [33, 100, super::super::json::MAX_CLAIM_NAME_LEN] {
+        for len in [33, 100, crate::json::MAX_CLAIM_NAME_LEN] {
             let name = "h".repeat(len);
             let json = format!(r#"{{"{name}":"{hash}"}}"#);
             let claims = read(json.as_bytes(), Some(&name)).unwrap();

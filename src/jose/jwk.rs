@@ -4,8 +4,8 @@
 
 #[cfg(any(feature = "rs256", feature = "es256", feature = "ed25519"))]
 use super::b64url;
-use super::json::{JsonError, Reader};
 use crate::error::{JwksFault, KeyFault};
+use crate::json::{JsonError, Reader};
 
 /// The longest `kid` accepted, in bytes.
 pub const MAX_KID_LEN: usize = 128;

@@ -3,11 +3,11 @@
 
 use core::fmt;
 
-use super::json::Reader;
 #[cfg(test)]
 use super::jwk::MAX_KID_LEN;
 use super::jwk::{Algorithm, Jwk, Kid, Material, read_jwk};
 use crate::error::{Error, JwksFault, KeyFault};
+use crate::json::Reader;
 
 /// How many entries a `keys` array may hold at most, usable or not.
 pub const MAX_JWKS_ENTRIES: usize = 32;

@@ -5,12 +5,12 @@
 
 use core::fmt;
 
-use super::json::MAX_CLAIM_NAME_LEN;
 use super::jwks::KeySet;
 use super::token::{
     Audiences, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, Rules, VerifiedJwt, body_digest, check,
 };
 use crate::error::{ConfigFault, Error};
+use crate::json::MAX_CLAIM_NAME_LEN;
 use crate::time::UnixTime;
 
 /// Verifies JWTs against a [`KeySet`] with a claims policy.

@@ -2,9 +2,9 @@
 //! application state, with the choices that matter made explicitly when it is built.
 
 use super::claims::{ClaimString, MAX_CLAIM_STRING_LEN};
-use super::json::MAX_CLAIM_NAME_LEN;
 use super::token::{Audiences, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, Rules};
 use crate::error::{ConfigFault, Error};
+use crate::json::MAX_CLAIM_NAME_LEN;
 
 /// The most audiences a [`JwtPolicy`] accepts.
 pub const MAX_POLICY_AUDIENCES: usize = 4;

@@ -17,10 +17,10 @@ use sha2::{Digest as _, Sha256};
 use super::b64url;
 use super::canonical;
 use super::claims::{self, BODY_HASH, ClaimString, Registered};
-use super::json::{JsonError, Reader};
 use super::jwk::{Algorithm, Kid};
 use super::jwks::KeySet;
 use crate::error::{Error, TokenFault};
+use crate::json::{JsonError, Reader};
 use crate::time::UnixTime;
 
 /// The default (and largest) cap on a token's length in bytes.

@@ -1,4 +1,5 @@
-//! A strict, iterative JSON reader (RFC 8259) for the JOSE header, the JWT claims and JWKS.
+//! A strict, iterative JSON reader (RFC 8259) for the JOSE header, the JWT claims, JWKS and
+//! Gemini API events.
 //!
 //! Why not a general deserializer: attacker bytes reach this code, so it must not recurse
 //! per nesting level (a stack overflow on `[[[[...`), must not unescape what it skips (so an
@@ -6,6 +7,9 @@
 //! fail), must unescape what it compares (a member name or value is never compared in its
 //! raw escaped form), and must refuse everything RFC 8259 refuses (so no other parser reads
 //! a different document from the same bytes). Nesting is capped at [`MAX_JSON_DEPTH`].
+
+// With `gemini` alone, the JOSE readers (typed members, arrays, claim names) go unused.
+#![cfg_attr(not(feature = "jwks"), allow(dead_code, unreachable_pub))]
 
 /// The deepest nesting of arrays and objects accepted in any JSON this crate parses.
 pub const MAX_JSON_DEPTH: usize = 16;
@@ -202,6 +206,16 @@ impl<'a> Reader<'a> {
     /// material never needs escapes); `Type` when it is not a string, `Escaped` (with the
     /// string consumed) when it has escapes.
     pub(crate) fn read_raw_string(&mut self) -> Result<&'a str, JsonError> {
+        let raw = self.read_escaped_string()?;
+        if raw.contains('\\') {
+            return Err(JsonError::Escaped);
+        }
+        Ok(raw)
+    }
+
+    /// Reads a string, validated, and returns its content as written between the quotes
+    /// (escapes not decoded); `Type` when it is not a string.
+    pub(crate) fn read_escaped_string(&mut self) -> Result<&'a str, JsonError> {
         if self.kind()? != Kind::String {
             return Err(JsonError::Type);
         }
@@ -210,10 +224,26 @@ impl<'a> Reader<'a> {
         self.string(|_| true)?;
         let end = self.pos.saturating_sub(1);
         let raw = self.input.get(start..end).ok_or(JsonError::Syntax)?;
-        if raw.contains(&b'\\') {
-            return Err(JsonError::Escaped);
-        }
         core::str::from_utf8(raw).map_err(|_| JsonError::Syntax)
+    }
+
+    /// Reads a string, unescaped, piece by piece into `sink` (which says whether to go on).
+    pub(crate) fn read_string_with(
+        &mut self,
+        sink: impl FnMut(&str) -> bool,
+    ) -> Result<bool, JsonError> {
+        if self.kind()? != Kind::String {
+            return Err(JsonError::Type);
+        }
+        self.string(sink)
+    }
+
+    /// Reads one value of any kind, validated, and returns it as written.
+    pub(crate) fn read_raw_value(&mut self) -> Result<&'a [u8], JsonError> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip()?;
+        self.input.get(start..self.pos).ok_or(JsonError::Syntax)
     }
 
     /// Reads a non-negative integer without fraction or exponent that fits a `u64`; `Type`
