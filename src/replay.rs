@@ -102,6 +102,15 @@ pub trait ReplayGuard {
         now: UnixTime,
         keep_until: UnixTime,
     ) -> Result<Seen, Self::Error>;
+
+    /// Removes `key`, recorded for a delivery that was then not processed (processing
+    /// failed, or the store's answer to `record` was lost), so that the sender's retry is
+    /// processed instead of being taken for a duplicate.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot answer (the key then stays until it expires).
+    fn forget(&mut self, key: &ReplayKey) -> Result<(), Self::Error>;
 }
 
 impl Delivery<'_> {
@@ -219,6 +228,17 @@ impl<const N: usize> ReplayGuard for MemoryGuard<N> {
         }
         Ok(Seen::New)
     }
+
+    fn forget(&mut self, key: &ReplayKey) -> Result<(), GuardFull> {
+        let used = self.entries.get_mut(..self.used).unwrap_or_default();
+        for (stored, until) in used {
+            if stored == key {
+                // Expired at once: the slot is reused and the key is new again.
+                *until = 0;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<const N: usize> fmt::Debug for MemoryGuard<N> {
@@ -290,6 +310,17 @@ mod tests {
             Err(GuardFull)
         );
         assert_eq!(guard.len(), 2);
+    }
+
+    #[test]
+    fn a_forgotten_key_is_new_again() {
+        let mut guard = MemoryGuard::<2>::new();
+        let at = UnixTime::from_secs;
+        assert_eq!(guard.record(&key(1), at(T0), at(T0 + 300)), Ok(Seen::New));
+        assert_eq!(guard.forget(&key(1)), Ok(()));
+        assert_eq!(guard.record(&key(1), at(T0 + 1), at(T0 + 301)), Ok(Seen::New));
+        assert_eq!(guard.record(&key(1), at(T0 + 2), at(T0 + 302)), Ok(Seen::Duplicate));
+        assert_eq!(guard.forget(&key(9)), Ok(()));
     }
 
     #[test]

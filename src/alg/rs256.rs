@@ -113,7 +113,7 @@ impl RsaKey {
         if strip_zeros(e) != EXPONENT {
             return Err(KeyFault::Exponent);
         }
-        let bits = BoxedUint::from_be_slice_vartime(n).bits_vartime();
+        let bits = BoxedUint::from_be_slice_vartime(n).bit_width_vartime();
         if !(MIN_BITS..=MAX_BITS).contains(&bits) {
             return Err(KeyFault::ModulusSize { bits });
         }
