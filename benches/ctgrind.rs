@@ -326,8 +326,12 @@ fn outer() -> i32 {
             // The innermost frame itself must be a verdict site: a helper inlined into one
             // (as `tag_matches` is into `verify_mac`) shows as its own frame, so only the
             // verdict functions listed, inlined where they are listed, may be reported.
-            Expect::VerdictOnly => count == reports.len() as u64
-                && sites.iter().all(|site| VERDICT_SITES.contains(&site.as_str())),
+            Expect::VerdictOnly => {
+                count == reports.len() as u64
+                    && sites
+                        .iter()
+                        .all(|site| VERDICT_SITES.contains(&site.as_str()))
+            }
             Expect::Report => true,
         };
         println!(

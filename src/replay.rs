@@ -318,8 +318,14 @@ mod tests {
         let at = UnixTime::from_secs;
         assert_eq!(guard.record(&key(1), at(T0), at(T0 + 300)), Ok(Seen::New));
         assert_eq!(guard.forget(&key(1)), Ok(()));
-        assert_eq!(guard.record(&key(1), at(T0 + 1), at(T0 + 301)), Ok(Seen::New));
-        assert_eq!(guard.record(&key(1), at(T0 + 2), at(T0 + 302)), Ok(Seen::Duplicate));
+        assert_eq!(
+            guard.record(&key(1), at(T0 + 1), at(T0 + 301)),
+            Ok(Seen::New)
+        );
+        assert_eq!(
+            guard.record(&key(1), at(T0 + 2), at(T0 + 302)),
+            Ok(Seen::Duplicate)
+        );
         assert_eq!(guard.forget(&key(9)), Ok(()));
     }
 
