@@ -493,14 +493,15 @@ fn build(config: Config) -> Result<Setup, Failure> {
     let rejected = |error: Error, which: &str| {
         Failure::Rejected(format!("{}: {error} ({which})", error.code()))
     };
-    let mut builder = Receiver::builder().tolerance(config.tolerance);
+    let mut builder = Receiver::builder();
+    builder.tolerance(config.tolerance);
     for (index, secret) in config.secrets.iter().enumerate() {
-        builder = builder
+        builder
             .secret(secret)
             .map_err(|error| rejected(error, &config.source.secret(index)))?;
     }
     for (index, key) in config.public_keys.iter().enumerate() {
-        builder = builder.public_key(key).map_err(|error| {
+        builder.public_key(key).map_err(|error| {
             rejected(error, &format!("--public-key #{}", index.saturating_add(1)))
         })?;
     }
@@ -520,7 +521,7 @@ fn build(config: Config) -> Result<Setup, Failure> {
         if keys.is_empty() {
             eprintln!("note: the key set ({origin}) holds no usable key");
         }
-        builder = builder.key_set(keys).jwt(jwt_policy(&config)?);
+        builder.key_set(keys).jwt(jwt_policy(&config)?);
     }
     let receiver = builder.build().map_err(|error| match error {
         Error::InvalidConfig(ConfigFault::TooManyPublicKeys { .. }) => rejected(

@@ -228,6 +228,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string, unescaped, piece by piece into `sink` (which says whether to go on).
+    #[cfg_attr(not(feature = "gemini"), allow(dead_code))]
     pub(crate) fn read_string_with(
         &mut self,
         sink: impl FnMut(&str) -> bool,
@@ -239,6 +240,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one value of any kind, validated, and returns it as written.
+    #[cfg_attr(not(feature = "gemini"), allow(dead_code))]
     pub(crate) fn read_raw_value(&mut self) -> Result<&'a [u8], JsonError> {
         self.skip_ws();
         let start = self.pos;

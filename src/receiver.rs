@@ -173,9 +173,7 @@ impl Receiver {
             use_v1a,
         } = route
         else {
-            let mut pending = self.start(headers, route)?;
-            pending.update(body);
-            return pending.finish();
+            return self.verify_token(route, body);
         };
         let secret_index = use_v1
             .then(|| {
@@ -189,7 +187,7 @@ impl Receiver {
         let key_index = if use_v1a && secret_index.is_none() {
             let mut checks = self.start_checks(&list, id, headers.timestamp);
             checks.update(body);
-            self.finish_checks(checks)
+            self.finish_checks(&mut checks)
         } else {
             None
         };
@@ -205,6 +203,36 @@ impl Receiver {
             (use_v1, secret_index),
             (use_v1a, key_index),
         )
+    }
+
+    /// The one-shot path of a JWT-signed delivery, on a frame of its own: the token's
+    /// buffers are not held while a Standard Webhooks list is verified.
+    #[cfg(feature = "jwks")]
+    #[inline(never)]
+    fn verify_token<'h>(&self, route: Route<'h>, body: &[u8]) -> Result<Delivery<'h>, Error> {
+        let Route::Jwt {
+            id,
+            timestamp,
+            token,
+            now,
+        } = route
+        else {
+            // `verify` passes only tokens; a list here would be a bug, refused as such.
+            return Err(Error::UnconfiguredScheme {
+                scheme: Scheme::Jwt,
+            });
+        };
+        let mut jwt = self.begin_jwt(token, now)?;
+        jwt.update(body);
+        jwt.finish(id, UnixTime::from_secs(timestamp))
+    }
+
+    #[cfg(not(feature = "jwks"))]
+    #[allow(clippy::unused_self)]
+    fn verify_token<'h>(&self, _: Route<'h>, _: &[u8]) -> Result<Delivery<'h>, Error> {
+        Err(Error::UnconfiguredScheme {
+            scheme: Scheme::Jwt,
+        })
     }
 
     /// Starts a streaming verification: everything that does not need the body is checked
@@ -282,12 +310,19 @@ impl Receiver {
         route: Route<'h>,
     ) -> Result<PendingDelivery<'h, 'r>, Error> {
         let (id, timestamp, state) = match route {
+            #[cfg(feature = "jwks")]
             Route::Jwt {
                 id,
                 timestamp,
                 token,
                 now,
-            } => (id, timestamp, self.begin_jwt(token, now)?),
+            } => (id, timestamp, State::Jwt(self.begin_jwt(token, now)?)),
+            #[cfg(not(feature = "jwks"))]
+            Route::Jwt { .. } => {
+                return Err(Error::UnconfiguredScheme {
+                    scheme: Scheme::Jwt,
+                });
+            }
             Route::List {
                 id,
                 timestamp,
@@ -334,7 +369,7 @@ impl Receiver {
 
     /// The index of a public key an entry verified under.
     #[cfg(feature = "ed25519")]
-    fn finish_checks(&self, checks: Checks) -> Option<usize> {
+    fn finish_checks(&self, checks: &mut Checks) -> Option<usize> {
         checks.finish(|i| self.public_keys.get(i).map(|k| &k.key))
     }
 
@@ -382,9 +417,11 @@ impl Receiver {
         })
     }
 
-    /// Checks a token at `begin`: the signature and claims need no body.
+    /// Checks a token at `begin`: the signature and claims need no body. Not inlined: the
+    /// claims buffer lives on this frame only.
     #[cfg(feature = "jwks")]
-    fn begin_jwt<'h>(&self, token: &'h [u8], now: UnixTime) -> Result<State<'h>, Error> {
+    #[inline(never)]
+    fn begin_jwt<'h>(&self, token: &'h [u8], now: UnixTime) -> Result<JwtState<'h>, Error> {
         let (Some(policy), Some(keys)) = (&self.jwt, &self.key_set) else {
             return Err(Error::UnconfiguredScheme {
                 scheme: Scheme::Jwt,
@@ -392,17 +429,9 @@ impl Receiver {
         };
         let mut claims = [0u8; MAX_CLAIMS_LEN];
         let checked = token::check(keys, &policy.rules(), token, now, &mut claims)?;
-        Ok(State::Jwt {
+        Ok(JwtState {
             token: checked.token,
             body: checked.body_hash.map(|expected| (Sha256::new(), expected)),
-        })
-    }
-
-    #[cfg(not(feature = "jwks"))]
-    #[allow(clippy::unused_self)]
-    fn begin_jwt<'h>(&self, _: &'h [u8], _: UnixTime) -> Result<State<'h>, Error> {
-        Err(Error::UnconfiguredScheme {
-            scheme: Scheme::Jwt,
         })
     }
 }
@@ -429,7 +458,9 @@ impl fmt::Debug for Receiver {
 
 /// What a delivery's headers call for, before any key is used.
 enum Route<'h> {
-    /// A compact JWS, checked whole when the verification starts.
+    /// A compact JWS, checked whole when the verification starts (refused unread without
+    /// the `jwks` feature).
+    #[cfg_attr(not(feature = "jwks"), allow(dead_code))]
     Jwt {
         id: &'h str,
         timestamp: u64,
@@ -457,11 +488,37 @@ enum State<'h> {
         checks: Option<Checks>,
     },
     #[cfg(feature = "jwks")]
-    Jwt {
-        token: VerifiedJwt<'h>,
-        /// The body's hash so far, and the one the token binds.
-        body: Option<(Sha256, [u8; 32])>,
-    },
+    Jwt(JwtState<'h>),
+}
+
+/// A JWT-signed delivery whose token verified: what is left is the body its policy binds.
+#[cfg(feature = "jwks")]
+struct JwtState<'h> {
+    token: VerifiedJwt<'h>,
+    /// The body's hash so far, and the one the token binds.
+    body: Option<(Sha256, [u8; 32])>,
+}
+
+#[cfg(feature = "jwks")]
+impl<'h> JwtState<'h> {
+    fn update(&mut self, chunk: &[u8]) {
+        if let Some((hash, _)) = &mut self.body {
+            hash.update(chunk);
+        }
+    }
+
+    /// The delivery, once the body hash (when the token binds one) matches.
+    fn finish(self, id: &'h str, timestamp: UnixTime) -> Result<Delivery<'h>, Error> {
+        if let Some((hash, expected)) = self.body
+            && <[u8; 32]>::from(hash.finalize()) != expected
+        {
+            return Err(Error::BodyMismatch);
+        }
+        let mut delivery = Delivery::new(Scheme::Jwt, id, timestamp);
+        delivery.kid = self.token.kid().and_then(|kid| kid.try_into().ok());
+        delivery.jwt = Some(self.token);
+        Ok(delivery)
+    }
 }
 
 /// A verification in progress, created by [`Receiver::begin`]: the headers (and a JWT's
@@ -495,11 +552,7 @@ impl<'h> PendingDelivery<'h, '_> {
                 }
             }
             #[cfg(feature = "jwks")]
-            State::Jwt { body, .. } => {
-                if let Some((hash, _)) = body {
-                    hash.update(chunk);
-                }
-            }
+            State::Jwt(jwt) => jwt.update(chunk),
         }
     }
 
@@ -528,7 +581,7 @@ impl<'h> PendingDelivery<'h, '_> {
                 #[cfg(feature = "ed25519")]
                 let (use_v1a, key_index) = (
                     checks.is_some(),
-                    checks.and_then(|c| receiver.finish_checks(c)),
+                    checks.and_then(|mut c| receiver.finish_checks(&mut c)),
                 );
                 #[cfg(not(feature = "ed25519"))]
                 let (use_v1a, key_index) = (false, None);
@@ -541,17 +594,7 @@ impl<'h> PendingDelivery<'h, '_> {
                 )
             }
             #[cfg(feature = "jwks")]
-            State::Jwt { token, body } => {
-                if let Some((hash, expected)) = body
-                    && <[u8; 32]>::from(hash.finalize()) != expected
-                {
-                    return Err(Error::BodyMismatch);
-                }
-                let mut delivery = Delivery::new(Scheme::Jwt, id, timestamp);
-                delivery.kid = token.kid().and_then(|kid| kid.try_into().ok());
-                delivery.jwt = Some(token);
-                Ok(delivery)
-            }
+            State::Jwt(jwt) => jwt.finish(id, timestamp),
         }
     }
 }

@@ -119,15 +119,15 @@ fn load() -> File {
 fn receivers(file: &File, d: &Delivery) -> Vec<(&'static str, Receiver)> {
     let set = &file.key_sets[&d.key_set];
     let jwks = set.jwks.to_string();
-    let with_secret = |mut builder: hookverify::ReceiverBuilder| {
+    let with_secret = |builder: &mut hookverify::ReceiverBuilder| {
         if let Some(secret) = &d.secret {
-            builder = builder.secret(secret).unwrap();
+            builder.secret(secret).unwrap();
         }
         builder.build().unwrap()
     };
     let mut whpk = Receiver::builder();
     for key in &set.whpk {
-        whpk = whpk.public_key(key).unwrap();
+        whpk.public_key(key).unwrap();
     }
     let from_jwks = with_secret(Receiver::builder().jwks(jwks.as_bytes()).unwrap());
     assert_eq!(from_jwks.public_keys(), 3);
@@ -135,7 +135,7 @@ fn receivers(file: &File, d: &Delivery) -> Vec<(&'static str, Receiver)> {
     let both = with_secret(whpk.clone().jwks(jwks.as_bytes()).unwrap());
     vec![
         ("jwks", from_jwks),
-        ("whpk", with_secret(whpk)),
+        ("whpk", with_secret(&mut whpk)),
         ("both", both),
     ]
 }

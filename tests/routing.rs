@@ -113,7 +113,11 @@ fn policy_bound() -> JwtPolicy {
 
 /// The configurations under test.
 fn configurations() -> Vec<(&'static str, Receiver)> {
-    let secret = || Receiver::builder().secret(SECRET).unwrap();
+    let secret = || {
+        let mut builder = Receiver::builder();
+        builder.secret(SECRET).unwrap();
+        builder
+    };
     vec![
         ("secret", secret().build().unwrap()),
         (
@@ -468,7 +472,7 @@ fn configuration_errors_are_not_rejections() {
 fn v1a_work_is_capped() {
     let mut builder = Receiver::builder();
     for seed in 1..=4 {
-        builder = builder.public_key(&whpk(seed)).unwrap();
+        builder.public_key(&whpk(seed)).unwrap();
     }
     let receiver = builder.max_v1a_checks(8).build().unwrap();
     let two = format!("{} {}", v1a(9, BODY), v1a(4, BODY));

@@ -164,13 +164,14 @@ proptest! {
 /// checks, streamed) verifies, and oversized or hostile `v1a` headers are refused, without
 /// overflowing. The receiver is built on the main thread and borrowed.
 #[test]
+#[cfg_attr(target_family = "wasm", ignore = "WASI preview 1 has no threads")]
 fn v1a_on_a_small_stack() {
     let keys: Vec<ed25519_dalek::SigningKey> = (1..=8u8)
         .map(|seed| ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
         .collect();
     let mut builder = Receiver::builder();
     for key in &keys {
-        builder = builder
+        builder
             .public_key(&format!(
                 "whpk_{}",
                 Base64::encode_string(key.verifying_key().as_bytes())

@@ -70,7 +70,8 @@ fn add_l(s: &mut [u8]) {
 fuzz_target!(|d: Delivery| {
     let keys = usize::from(d.keys % 4) + 1;
     let configured = &SIGNERS[..keys];
-    let mut builder = Receiver::builder().tolerance(u64::from(d.tolerance));
+    let mut builder = Receiver::builder();
+    builder.tolerance(u64::from(d.tolerance));
     if d.from_jwks {
         let jwks: Vec<String> = configured
             .iter()
@@ -82,13 +83,13 @@ fuzz_target!(|d: Delivery| {
                 )
             })
             .collect();
-        builder = builder
+        builder
             .jwks(format!(r#"{{"keys":[{}]}}"#, jwks.join(",")).as_bytes())
             .unwrap();
     } else {
         for k in configured {
             let whpk = format!("whpk_{}", Base64::encode_string(k.verifying_key().as_bytes()));
-            builder = builder.public_key(&whpk).unwrap();
+            builder.public_key(&whpk).unwrap();
         }
     }
     let receiver = builder.build().unwrap();

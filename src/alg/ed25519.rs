@@ -130,9 +130,10 @@ impl Check {
     }
 
     /// Whether `[S]B - [k]A` encodes to `R` exactly; `signature` and `key` must be the ones
-    /// this check was started with.
-    pub(crate) fn finish(self, signature: &Signature, key: &PublicKey) -> bool {
-        let k = Scalar::from_bytes_mod_order_wide(&self.hash.finalize().into());
+    /// this check was started with. Taken by reference (the hash is reset), so a set of
+    /// checks is finished where it lies rather than moved.
+    pub(crate) fn finish(&mut self, signature: &Signature, key: &PublicKey) -> bool {
+        let k = Scalar::from_bytes_mod_order_wide(&self.hash.finalize_reset().into());
         let r = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &key.minus_a, &signature.s);
         r.compress().to_bytes() == signature.r
     }

@@ -23,17 +23,24 @@ pub(crate) struct Registered {
     pub(crate) nbf: Option<u64>,
     pub(crate) iat: Option<u64>,
     pub(crate) iss: Option<ClaimString>,
-    pub(crate) aud: Option<heapless::Vec<ClaimString, MAX_AUDIENCES>>,
+    /// `aud` was present, and whether one of its entries is an expected audience: matched
+    /// while reading, so the entries are never held together.
+    pub(crate) aud: Option<bool>,
     /// `jti` (RFC 7519 section 4.1.7): the token's own id, what a receiver deduplicates on.
     pub(crate) jti: Option<ClaimString>,
     /// The body-hash claim, when the policy names one: 32 decoded bytes.
     pub(crate) body_hash: Option<[u8; 32]>,
 }
 
-/// Reads the claims object; `body_claim` names the body-hash claim, if any. A registered
-/// claim that appears twice is refused (RFC 7519 section 4 allows either refusing or taking
-/// the last; refusing leaves no room for two parsers to disagree).
-pub(crate) fn read(json: &[u8], body_claim: Option<&str>) -> Result<Registered, Error> {
+/// Reads the claims object; `body_claim` names the body-hash claim, if any, and `expected`
+/// says whether an `aud` entry is an audience the caller accepts. A registered claim that
+/// appears twice is refused (RFC 7519 section 4 allows either refusing or taking the last;
+/// refusing leaves no room for two parsers to disagree).
+pub(crate) fn read(
+    json: &[u8],
+    body_claim: Option<&str>,
+    expected: impl Fn(&str) -> bool,
+) -> Result<Registered, Error> {
     let mut claims = Registered::default();
     let mut r = Reader::new(json);
     r.object::<Error>(|r, name| {
@@ -51,7 +58,7 @@ pub(crate) fn read(json: &[u8], body_claim: Option<&str>) -> Result<Registered, 
             "iss" => once(&mut claims.iss, typed(r.read_string(), "iss")?, "iss"),
             "jti" => once(&mut claims.jti, typed(r.read_string(), "jti")?, "jti"),
             "aud" => {
-                let aud = read_audience(r)?;
+                let aud = read_audience(r, &expected)?;
                 once(&mut claims.aud, aud, "aud")
             }
             _ => r.skip().map_err(structural),
@@ -92,21 +99,29 @@ fn once<T>(slot: &mut Option<T>, value: T, claim: &'static str) -> Result<(), Er
     }
 }
 
-/// `aud`: one string, or an array of strings (RFC 7519 section 4.1.3).
-fn read_audience(r: &mut Reader<'_>) -> Result<heapless::Vec<ClaimString, MAX_AUDIENCES>, Error> {
-    let mut all = heapless::Vec::new();
+/// `aud`: one string, or an array of at most [`MAX_AUDIENCES`] strings (RFC 7519 section
+/// 4.1.3); whether one of them is `expected`.
+fn read_audience(r: &mut Reader<'_>, expected: impl Fn(&str) -> bool) -> Result<bool, Error> {
     match r.kind()? {
         Kind::String => {
-            let _ = all.push(typed(r.read_string(), "aud")?);
+            let one: ClaimString = typed(r.read_string(), "aud")?;
+            Ok(expected(&one))
         }
-        Kind::Array => r.array::<Error>(|r| {
-            let one = typed(r.read_string(), "aud")?;
-            all.push(one)
-                .map_err(|_| Error::InvalidClaim { claim: "aud" })
-        })?,
-        _ => return Err(Error::InvalidClaim { claim: "aud" }),
+        Kind::Array => {
+            let (mut count, mut matched) = (0usize, false);
+            r.array::<Error>(|r| {
+                let one: ClaimString = typed(r.read_string(), "aud")?;
+                count = count.saturating_add(1);
+                if count > MAX_AUDIENCES {
+                    return Err(Error::InvalidClaim { claim: "aud" });
+                }
+                matched |= expected(&one);
+                Ok(())
+            })?;
+            Ok(matched)
+        }
+        _ => Err(Error::InvalidClaim { claim: "aud" }),
     }
-    Ok(all)
 }
 
 /// The body-hash claim: base64url (no padding) of a SHA-256 digest.
@@ -124,10 +139,39 @@ mod tests {
     use super::*;
 
     fn code(json: &str) -> &'static str {
-        match read(json.as_bytes(), Some("body_sha256")) {
+        match read(json.as_bytes(), Some("body_sha256"), |_| false) {
             Ok(_) => "ok",
             Err(e) => e.code(),
         }
+    }
+
+    /// `aud` is matched while it is read: any entry may be the expected one, every entry
+    /// is still checked, and more than `MAX_AUDIENCES` entries are refused.
+    #[test]
+    fn audiences_are_matched_while_read() {
+        let aud = |json: &str| {
+            read(json.as_bytes(), None, |a| a == "me")
+                .map(|c| c.aud)
+                .map_err(|e| e.code())
+        };
+        assert_eq!(aud(r#"{"aud":"me"}"#), Ok(Some(true)));
+        assert_eq!(aud(r#"{"aud":"you"}"#), Ok(Some(false)));
+        assert_eq!(aud(r#"{}"#), Ok(None));
+        assert_eq!(
+            aud(r#"{"aud":["a","b","c","d","e","f","g","me"]}"#),
+            Ok(Some(true))
+        );
+        assert_eq!(
+            aud(r#"{"aud":["a","b","c","d","e","f","g","h"]}"#),
+            Ok(Some(false))
+        );
+        assert_eq!(
+            aud(r#"{"aud":["me","b","c","d","e","f","g","h","i"]}"#),
+            Err("invalid-claim")
+        );
+        assert_eq!(aud(r#"{"aud":["me",1]}"#), Err("invalid-claim"));
+        assert_eq!(aud(r#"{"aud":"me","aud":"me"}"#), Err("invalid-claim"));
+        assert_eq!(aud(r#"{"aud":{"me":1}}"#), Err("invalid-claim"));
     }
 
     #[test]
@@ -162,7 +206,7 @@ mod tests {
     fn escaped_names_are_unescaped() {
         // "\u0065xp" is "exp": a second `exp` written with an escape is still a duplicate.
         assert_eq!(code(r#"{"exp":1,"\u0065xp":2}"#), "invalid-claim");
-        let claims = read(br#"{"\u0069ss":"a\/b"}"#, None).unwrap();
+        let claims = read(br#"{"\u0069ss":"a\/b"}"#, None, |_| false).unwrap();
         assert_eq!(claims.iss.unwrap().as_str(), "a/b");
     }
 
@@ -176,7 +220,7 @@ mod tests {
         for len in [33, 100, crate::json::MAX_CLAIM_NAME_LEN] {
             let name = "h".repeat(len);
             let json = format!(r#"{{"{name}":"{hash}"}}"#);
-            let claims = read(json.as_bytes(), Some(&name)).unwrap();
+            let claims = read(json.as_bytes(), Some(&name), |_| false).unwrap();
             assert!(claims.body_hash.is_some(), "{len}");
         }
     }

@@ -97,15 +97,41 @@ impl<const N: usize> KeySet<N> {
     /// deep, a key member of the wrong JSON type (a number `kid`, a string `key_ops`), or
     /// more than [`MAX_JWKS_ENTRIES`] entries.
     pub fn from_json(jwks: &[u8]) -> Result<Self, Error> {
+        let mut set = Self::empty();
+        set.parse_in_place(jwks)?;
+        Ok(set)
+    }
+
+    /// A set without keys, to parse into.
+    pub(crate) const fn empty() -> Self {
+        Self {
+            keys: heapless::Vec::new(),
+            refused: heapless::Vec::new(),
+        }
+    }
+
+    /// [`from_json`](Self::from_json) into this set, in place: a key set of eight P-256
+    /// keys is tens of kilobytes (each key carries its precomputed tables), and a receiver
+    /// on a small stack should not hold it twice. The set is emptied first, and left empty
+    /// on an error.
+    pub(crate) fn parse_in_place(&mut self, jwks: &[u8]) -> Result<(), Error> {
+        self.keys.clear();
+        self.refused.clear();
+        let parsed = self.parse_entries(jwks);
+        if parsed.is_err() {
+            self.keys.clear();
+            self.refused.clear();
+        }
+        parsed
+    }
+
+    fn parse_entries(&mut self, jwks: &[u8]) -> Result<(), Error> {
         if jwks.len() > MAX_JWKS_LEN {
             return Err(Error::InvalidJwks(JwksFault::TooLarge {
                 max: MAX_JWKS_LEN,
             }));
         }
-        let mut set = Self {
-            keys: heapless::Vec::new(),
-            refused: heapless::Vec::new(),
-        };
+        let set = self;
         let mut reader = Reader::new(jwks);
         let mut seen = false;
         reader
@@ -134,7 +160,7 @@ impl<const N: usize> KeySet<N> {
             return Err(Error::InvalidJwks(JwksFault::Json));
         }
         set.refuse_duplicate_kids();
-        Ok(set)
+        Ok(())
     }
 
     /// The number of usable keys.

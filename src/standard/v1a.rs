@@ -157,12 +157,13 @@ impl Checks {
     /// The index of the first key (in the order given to [`start`](Self::start)) under which
     /// an entry verifies, or `None`; `key` gives the key of an index.
     pub(crate) fn finish<'k>(
-        self,
+        &mut self,
         key: impl Fn(usize) -> Option<&'k ed25519::PublicKey>,
     ) -> Option<usize> {
         let Self { signatures, checks } = self;
         let mut found: Option<usize> = None;
-        for (s, k, check) in checks {
+        for (s, k, check) in checks.iter_mut() {
+            let (s, k) = (*s, *k);
             let (Some(signature), Some(public)) =
                 (signatures.get(usize::from(s)), key(usize::from(k)))
             else {

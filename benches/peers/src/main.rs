@@ -638,10 +638,11 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
         .collect();
     let whpk = |k: &ed25519_dalek::SigningKey| format!("whpk_{}", B64.encode(k.verifying_key().as_bytes()));
     let build = |keys: &[ed25519_dalek::SigningKey]| {
-        keys.iter()
-            .try_fold(Receiver::builder(), |b, k| b.public_key(&whpk(k)))
-            .and_then(hookverify::ReceiverBuilder::build)
-            .expect("hookverify receiver")
+        let mut builder = Receiver::builder();
+        for k in keys {
+            builder.public_key(&whpk(k)).expect("hookverify public key");
+        }
+        builder.build().expect("hookverify receiver")
     };
     let one = build(&keys[..1]);
     let three = build(&keys);

@@ -22,17 +22,18 @@ struct Config {
 impl Config {
     /// A receiver from the command-line keys and, when fetched, the JWKS.
     fn build(&self, jwks: Option<&[u8]>) -> Result<Receiver, Error> {
-        let mut builder = Receiver::builder().tolerance(self.tolerance);
+        let mut builder = Receiver::builder();
+        builder.tolerance(self.tolerance);
         for secret in &self.secrets {
-            builder = builder.secret(secret)?;
+            builder.secret(secret)?;
         }
         for key in &self.public_keys {
-            builder = builder.public_key(key)?;
+            builder.public_key(key)?;
         }
         if let Some(jwks) = jwks {
-            builder = builder.jwks(jwks)?;
+            builder.jwks(jwks)?;
             if let Some(policy) = &self.policy {
-                builder = builder.jwt(policy.clone());
+                builder.jwt(policy.clone());
             }
         }
         builder.build()
