@@ -10,8 +10,14 @@
 //! each one edit away from a bundled sample (a changed body, a changed token, a changed
 //! JWKS). The samples' keys are derived from fixed seeds, so their kids are constants here.
 
-// The example needs `UnixTime::now()`, the key set and Ed25519.
-#![cfg(all(feature = "std", feature = "jwks", feature = "ed25519"))]
+// The example needs `UnixTime::now()`, the key set and Ed25519; the tests start processes,
+// which WebAssembly (WASI preview 1) cannot.
+#![cfg(all(
+    feature = "std",
+    feature = "jwks",
+    feature = "ed25519",
+    not(target_family = "wasm")
+))]
 // Test code: the panic-freedom, arithmetic and no_std lints guard `src/` only.
 #![allow(
     clippy::unwrap_used,

@@ -252,6 +252,7 @@ fn a_verified_delivery_is_recorded_once_and_a_retry_is_a_duplicate() {
 }
 
 #[test]
+#[cfg_attr(target_family = "wasm", ignore = "WASI preview 1 has no threads")]
 fn concurrent_records_see_exactly_one_new() {
     let r = receiver(false);
     let body = b"{}";

@@ -122,6 +122,7 @@ proptest! {
 /// an error, never a stack overflow. Inputs and the key set are built on the main thread and
 /// borrowed; parsing and verification run on the small stack.
 #[test]
+#[cfg_attr(target_family = "wasm", ignore = "WASI preview 1 has no threads")]
 fn deep_nesting_on_a_small_stack() {
     let (key, set) = key_and_set();
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
