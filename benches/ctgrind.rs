@@ -136,6 +136,11 @@ const VERDICT_SITES: &[&str] = &[
     "hookverify::standard::v1::Macs::finish",
     "hookverify::standard::v1::PendingVerification::finish",
     "hookverify::standard::secret::SecretKey::verify_mac",
+    // The `Verifier`: the matching index becomes `Verified` in `verdict`, inlined into the
+    // one-shot and the streaming calls.
+    "verdict in hookverify::standard::v1::Verifier::verify_once",
+    "verdict in hookverify::standard::v1::PendingVerification::finish",
+    "hookverify::standard::v1::verdict",
     // Through the receiver: the index of the matching secret becomes the delivery, in
     // `list_outcome`, inlined into the one-shot and the streaming calls.
     "list_outcome in hookverify::receiver::Receiver::verify",

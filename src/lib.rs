@@ -29,8 +29,7 @@ mod standard;
 #[cfg(feature = "jwks")]
 mod jose;
 
-// One file per signature algorithm.
-#[cfg(any(feature = "ed25519", feature = "es256", feature = "rs256"))]
+// One file per algorithm (HMAC-SHA256, and the signature algorithms of the enabled features).
 mod alg;
 
 pub use builder::ReceiverBuilder;

@@ -177,10 +177,11 @@ impl Receiver {
         };
         let secret_index = use_v1
             .then(|| {
-                let mut macs =
-                    Macs::<MAX_SECRETS>::start(&self.secrets, id.as_bytes(), headers.timestamp);
-                macs.update(body);
-                macs.finish(list.payloads(Version::V1))
+                Macs::<MAX_SECRETS>::once(
+                    &self.secrets,
+                    (id.as_bytes(), headers.timestamp, body),
+                    list.payloads(Version::V1),
+                )
             })
             .flatten();
         #[cfg(feature = "ed25519")]

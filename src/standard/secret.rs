@@ -3,19 +3,11 @@
 use core::fmt;
 
 use base64ct::{Base64, Base64Unpadded, Encoding};
-use hmac::digest::FixedOutput;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-use subtle::{Choice, ConstantTimeEq};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use subtle::Choice;
+use zeroize::Zeroize;
 
+use crate::alg::hmac_sha256::{Key, Macs, TAG_LEN};
 use crate::error::{Error, SecretFault};
-
-/// HMAC-SHA256 with its keyed state.
-pub(crate) type HmacSha256 = Hmac<Sha256>;
-
-/// Length of an HMAC-SHA256 tag in bytes.
-pub(crate) const TAG_LEN: usize = 32;
 
 /// The prefix Standard Webhooks senders put before the base64 secret.
 const PREFIX: &str = "whsec_";
@@ -27,7 +19,7 @@ const PREFIX: &str = "whsec_";
 /// from memory when the value is dropped.
 #[derive(Clone)]
 pub struct SecretKey {
-    keyed: HmacSha256,
+    keyed: Key,
 }
 
 impl SecretKey {
@@ -95,11 +87,9 @@ impl SecretKey {
                 max: Self::MAX_LEN,
             }))
         } else {
-            // HMAC accepts keys of any length (RFC 2104, section 2), so this cannot fail; the
-            // error arm is mapped rather than unwrapped to keep the crate panic-free.
-            HmacSha256::new_from_slice(key)
-                .map(|keyed| Self { keyed })
-                .map_err(|_| Error::InvalidSecret(SecretFault::TooLong { max: Self::MAX_LEN }))
+            Ok(Self {
+                keyed: Key::new(key),
+            })
         }
     }
 
@@ -112,13 +102,13 @@ impl SecretKey {
     ///
     /// [`Error::NoMatchingSignature`] when `tag` is not exactly the tag of `message`.
     pub fn verify_mac(&self, message: &[u8], tag: &[u8]) -> Result<(), Error> {
-        let mut mac = self.start();
+        let mut mac = Macs::<1>::new([&self.keyed]);
         mac.update(message);
         // The computed tag is a `Tag`: wiped when it goes out of scope, on every path.
-        let computed = finish(mac);
-        let ok = match <&[u8; TAG_LEN]>::try_from(tag) {
-            Ok(tag) => computed.matches(tag),
-            Err(_) => Choice::from(0),
+        let computed = mac.finish();
+        let ok = match (<&[u8; TAG_LEN]>::try_from(tag), computed.first()) {
+            (Ok(tag), Some(computed)) => computed.matches(tag),
+            _ => Choice::from(0),
         };
         if bool::from(ok) {
             Ok(())
@@ -133,66 +123,10 @@ impl SecretKey {
         }
     }
 
-    /// A fresh copy of the keyed state, ready for the message.
-    pub(crate) fn start(&self) -> HmacSha256 {
-        self.keyed.clone()
+    /// The keyed HMAC states.
+    pub(crate) const fn key(&self) -> &Key {
+        &self.keyed
     }
-}
-
-/// A computed HMAC-SHA256 tag. It is secret until it matched (knowing it for a message is
-/// forging that message), so it is compared only in constant time ([`matches`](Self::matches)),
-/// never printed, and wiped when dropped, on every path out of a verification.
-pub(crate) struct Tag([u8; TAG_LEN]);
-
-impl Tag {
-    /// Constant-time equality with `candidate`: the time taken does not depend on where they
-    /// differ.
-    ///
-    /// The differences of all four 64-bit words are OR-ed together with no data-dependent
-    /// branch, and only that one accumulated word goes through `subtle` (one optimization
-    /// barrier instead of one per byte, as `<[u8]>::ct_eq` has: 32 barriers cost more than the
-    /// rest of a 0-byte delivery's comparison).
-    pub(crate) fn matches(&self, candidate: &[u8; TAG_LEN]) -> Choice {
-        let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().unwrap_or_default());
-        let difference = self
-            .0
-            .chunks_exact(8)
-            .zip(candidate.chunks_exact(8))
-            .fold(0u64, |acc, (a, b)| acc | (word(a) ^ word(b)));
-        difference.ct_eq(&0)
-    }
-
-    /// Overwrites the tag with zeros (what dropping it does).
-    fn wipe(&mut self) {
-        self.0.zeroize();
-    }
-
-    /// The tag's bytes, for tests that sign with the crate's own HMAC.
-    #[cfg(test)]
-    pub(crate) const fn bytes(&self) -> [u8; TAG_LEN] {
-        self.0
-    }
-}
-
-impl Drop for Tag {
-    fn drop(&mut self) {
-        self.wipe();
-    }
-}
-
-impl ZeroizeOnDrop for Tag {}
-
-impl fmt::Debug for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Tag(<redacted>)")
-    }
-}
-
-/// Finalizes an HMAC computation straight into a [`Tag`] (no intermediate copy of the output).
-pub(crate) fn finish(mac: HmacSha256) -> Tag {
-    let mut tag = Tag([0; TAG_LEN]);
-    FixedOutput::finalize_into(mac, (&mut tag.0).into());
-    tag
 }
 
 impl fmt::Debug for SecretKey {
@@ -229,16 +163,18 @@ mod tests {
     // shared test vector).
     const SPEC_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+    /// The tag of `message` under `key`, computed by the crate's own HMAC.
+    fn tag(key: &SecretKey, message: &[u8]) -> [u8; TAG_LEN] {
+        let mut mac = Macs::<1>::new([key.key()]);
+        mac.update(message);
+        mac.finish()[0].bytes()
+    }
+
     #[test]
     fn prefix_is_optional() {
         let with = SecretKey::from_whsec(SPEC_SECRET).unwrap();
         let without = SecretKey::from_whsec("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        let tag = finish({
-            let mut m = with.start();
-            m.update(b"x");
-            m
-        })
-        .bytes();
+        let tag = tag(&with, b"x");
         assert!(without.verify_mac(b"x", &tag).is_ok());
     }
 
@@ -249,12 +185,7 @@ mod tests {
         let unpadded = SecretKey::from_whsec("whsec_AQEBAQEBAQEBAQEBAQEBAQE").unwrap();
         let raw = SecretKey::from_bytes(&[1u8; 17]).unwrap();
         for key in [&padded, &unpadded] {
-            let tag = finish({
-                let mut m = raw.start();
-                m.update(b"message");
-                m
-            })
-            .bytes();
+            let tag = tag(&raw, b"message");
             assert!(key.verify_mac(b"message", &tag).is_ok());
         }
     }
@@ -294,36 +225,6 @@ mod tests {
     }
 
     #[test]
-    fn tag_comparison_sees_every_bit() {
-        let bytes = [0x5au8; TAG_LEN];
-        let tag = Tag(bytes);
-        assert!(bool::from(tag.matches(&bytes)));
-        for byte in 0..TAG_LEN {
-            for bit in 0..8 {
-                let mut other = bytes;
-                other[byte] ^= 1 << bit;
-                assert!(!bool::from(tag.matches(&other)), "{byte}:{bit}");
-            }
-        }
-    }
-
-    /// Every computed tag, in `verify_mac` as in the verifier, is a value that wipes itself
-    /// when dropped (`verify_mac` once left its computed tag in a plain array on the stack).
-    #[test]
-    fn computed_tags_are_wiped_on_drop() {
-        fn wiped_on_drop<T: ZeroizeOnDrop>(_: &T) {}
-        let key = SecretKey::from_bytes(&[7u8; 32]).unwrap();
-        let tag = finish(key.start());
-        wiped_on_drop(&tag);
-        assert_eq!(format!("{tag:?}"), "Tag(<redacted>)");
-        let mut tag = tag;
-        assert_ne!(tag.0, [0u8; TAG_LEN]);
-        // What `Drop` runs, observed on a live value.
-        tag.wipe();
-        assert_eq!(tag.0, [0u8; TAG_LEN]);
-    }
-
-    #[test]
     fn debug_is_redacted() {
         let key = SecretKey::from_whsec(SPEC_SECRET).unwrap();
         assert_eq!(format!("{key:?}"), "SecretKey(<redacted>)");
@@ -332,12 +233,7 @@ mod tests {
     #[test]
     fn truncated_and_extended_tags_are_refused() {
         let key = SecretKey::from_bytes(&[7u8; 32]).unwrap();
-        let tag = finish({
-            let mut m = key.start();
-            m.update(b"m");
-            m
-        })
-        .bytes();
+        let tag = tag(&key, b"m");
         assert!(key.verify_mac(b"m", &tag).is_ok());
         for len in 0..TAG_LEN {
             assert!(

@@ -3,14 +3,13 @@
 
 use core::fmt;
 
-use hmac::Mac;
 use subtle::{Choice, ConditionallySelectable};
-use zeroize::Zeroize;
 
 use super::list::{
     DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES, SignatureList, Version,
 };
-use super::secret::{HmacSha256, SecretKey, TAG_LEN, Tag, finish};
+use super::secret::SecretKey;
+use crate::alg::hmac_sha256::{self, TAG_LEN};
 use crate::base64::decode_padded;
 use crate::error::{Error, SecretFault};
 use crate::headers::{WebhookHeaders, parse_id, parse_timestamp};
@@ -161,9 +160,7 @@ impl<const N: usize> Verifier<N> {
         body: &[u8],
         now: UnixTime,
     ) -> Result<Verified<'a>, Error> {
-        let mut pending = self.begin(headers, now)?;
-        pending.update(body);
-        pending.finish()
+        self.verify_once(headers, body, Some(now))
     }
 
     /// Like [`verify`](Self::verify) but without the freshness check: replayed deliveries of
@@ -178,9 +175,24 @@ impl<const N: usize> Verifier<N> {
         headers: &WebhookHeaders<'a>,
         body: &[u8],
     ) -> Result<Verified<'a>, Error> {
-        let mut pending = self.begin_ignoring_timestamp(headers)?;
-        pending.update(body);
-        pending.finish()
+        self.verify_once(headers, body, None)
+    }
+
+    /// The one-shot verification: the same checks as `begin`, `update`, `finish`, each
+    /// secret's tag computed in one pass over the body.
+    fn verify_once<'a>(
+        &self,
+        headers: &WebhookHeaders<'a>,
+        body: &[u8],
+        now: Option<UnixTime>,
+    ) -> Result<Verified<'a>, Error> {
+        let (id, timestamp, signatures) = self.check(headers, now)?;
+        let matched = Macs::<N>::once(
+            &self.keys,
+            (id.as_bytes(), headers.timestamp, body),
+            signatures.payloads(Version::V1),
+        );
+        verdict(id, timestamp, &signatures, self.keys.len(), matched)
     }
 
     /// Starts a streaming verification: checks the headers and freshness now, before any of
@@ -229,6 +241,22 @@ impl<const N: usize> Verifier<N> {
         headers: &WebhookHeaders<'a>,
         now: Option<UnixTime>,
     ) -> Result<PendingVerification<'a, N>, Error> {
+        let (id, timestamp, signatures) = self.check(headers, now)?;
+        Ok(PendingVerification {
+            macs: Macs::start(&self.keys, id.as_bytes(), headers.timestamp),
+            id,
+            timestamp,
+            signatures,
+        })
+    }
+
+    /// Every check that needs neither the body nor a key: the headers, and freshness when
+    /// `now` is given.
+    fn check<'a>(
+        &self,
+        headers: &WebhookHeaders<'a>,
+        now: Option<UnixTime>,
+    ) -> Result<(&'a str, UnixTime, SignatureList<'a>), Error> {
         let names = headers.names;
         let id = parse_id(headers.id, names.id)?;
         let timestamp = parse_timestamp(headers.timestamp, names.timestamp)?;
@@ -241,12 +269,7 @@ impl<const N: usize> Verifier<N> {
         if let Some(now) = now {
             check_freshness(timestamp, now, self.tolerance)?;
         }
-        Ok(PendingVerification {
-            macs: Macs::start(&self.keys, id.as_bytes(), headers.timestamp),
-            id,
-            timestamp: UnixTime::from_secs(timestamp),
-            signatures,
-        })
+        Ok((id, UnixTime::from_secs(timestamp), signatures))
     }
 }
 
@@ -310,54 +333,60 @@ impl<'a, const N: usize> PendingVerification<'a, N> {
             signatures,
         } = self;
         let secrets = macs.len();
-        match macs.finish(signatures.payloads(Version::V1)) {
-            Some(secret_index) => Ok(Verified {
-                id,
-                timestamp,
-                secret_index,
-            }),
-            None => Err(Error::NoMatchingSignature {
-                v1: signatures.v1,
-                v1a: 0,
-                skipped: signatures.v1a.saturating_add(signatures.other),
-                secrets,
-                public_keys: 0,
-            }),
-        }
+        let matched = macs.finish(signatures.payloads(Version::V1));
+        verdict(id, timestamp, &signatures, secrets, matched)
+    }
+}
+
+/// The verdict on a `v1` list: the secret that matched, or what was tried.
+fn verdict<'a>(
+    id: &'a str,
+    timestamp: UnixTime,
+    signatures: &SignatureList<'_>,
+    secrets: usize,
+    matched: Option<usize>,
+) -> Result<Verified<'a>, Error> {
+    match matched {
+        Some(secret_index) => Ok(Verified {
+            id,
+            timestamp,
+            secret_index,
+        }),
+        None => Err(Error::NoMatchingSignature {
+            v1: signatures.v1,
+            v1a: 0,
+            skipped: signatures.v1a.saturating_add(signatures.other),
+            secrets,
+            public_keys: 0,
+        }),
     }
 }
 
 /// The HMAC side of a verification in progress: one keyed state per secret, each already fed
 /// `id.timestamp.`, then the body. Shared by [`PendingVerification`] and the receiver.
-pub(crate) struct Macs<const N: usize>(heapless::Vec<HmacSha256, N>);
+pub(crate) struct Macs<const N: usize>(hmac_sha256::Macs<N>);
 
 impl<const N: usize> Macs<N> {
     /// Starts one state per key (at most `N`) over `id.timestamp.`, the timestamp exactly as
     /// received.
     pub(crate) fn start(keys: &[SecretKey], id: &[u8], timestamp: &[u8]) -> Self {
-        let mut macs = heapless::Vec::new();
-        for key in keys {
-            let mut mac = key.start();
-            mac.update(id);
-            mac.update(b".");
-            mac.update(timestamp);
-            mac.update(b".");
-            // Callers hold at most `N` keys; a key beyond would simply not be used.
-            let _ = macs.push(mac);
-        }
+        // Callers hold at most `N` keys; a key beyond would simply not be used.
+        let mut macs = hmac_sha256::Macs::new(keys.iter().map(SecretKey::key));
+        macs.update(id);
+        macs.update(b".");
+        macs.update(timestamp);
+        macs.update(b".");
         Self(macs)
     }
 
     /// The number of secrets.
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) const fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Feeds a chunk of the body to every state.
     pub(crate) fn update(&mut self, chunk: &[u8]) {
-        for mac in &mut self.0 {
-            mac.update(chunk);
-        }
+        self.0.update(chunk);
     }
 
     /// The lowest index of a secret that one of the `v1` payloads matches, or `None`.
@@ -366,33 +395,52 @@ impl<const N: usize> Macs<N> {
     /// match, which rules out truncated tags, CVE-2024-21491) is compared with every secret's
     /// tag in constant time, whatever the outcome of the other comparisons.
     pub(crate) fn finish<'p>(self, payloads: impl Iterator<Item = &'p [u8]>) -> Option<usize> {
-        // Each `Tag` wipes itself when `tags` goes out of scope.
-        let mut tags = heapless::Vec::<Tag, N>::new();
-        for mac in self.0 {
-            // Cannot fail: same capacity.
-            let _ = tags.push(finish(mac));
-        }
-        // Per secret, whether any candidate matched it; every comparison is made.
-        let mut hits = [Choice::from(0); N];
-        for payload in payloads {
-            let Some(mut candidate) = decode_padded::<TAG_LEN>(payload) else {
-                continue;
-            };
-            for (hit, tag) in hits.iter_mut().zip(&tags) {
-                *hit |= tag.matches(&candidate);
-            }
-            candidate.zeroize();
-        }
-        // The lowest matching index: walk the secrets backwards, keeping each hit's index.
-        let mut matched = Choice::from(0);
-        let mut secret_index = 0u32;
-        for (index, hit) in hits.iter().enumerate().take(tags.len()).rev() {
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            secret_index.conditional_assign(&index, *hit);
-            matched |= *hit;
-        }
-        bool::from(matched).then(|| usize::try_from(secret_index).unwrap_or(usize::MAX))
+        matching(&self.0.finish(), payloads)
     }
+
+    /// The one-shot form of `start`, `update`, `finish`: each secret's tag of
+    /// `id.timestamp.body` computed in one pass, then matched against the payloads.
+    pub(crate) fn once<'p>(
+        keys: &[SecretKey],
+        (id, timestamp, body): (&[u8], &[u8], &[u8]),
+        payloads: impl Iterator<Item = &'p [u8]>,
+    ) -> Option<usize> {
+        let mut tags = heapless::Vec::<hmac_sha256::Tag, N>::new();
+        for key in keys.iter().take(N) {
+            // Cannot fail: at most `N` keys.
+            let _ = tags.push(key.key().tag(&[id, b".", timestamp, b"."], body));
+        }
+        matching(&tags, payloads)
+    }
+}
+
+/// The lowest index of a tag that one of the `v1` payloads matches, or `None`; every
+/// comparison is made, in constant time (see [`Macs::finish`]). The tags wipe themselves
+/// when the caller drops them.
+fn matching<'p, const N: usize>(
+    tags: &heapless::Vec<hmac_sha256::Tag, N>,
+    payloads: impl Iterator<Item = &'p [u8]>,
+) -> Option<usize> {
+    // Per secret, whether any candidate matched it; every comparison is made.
+    let mut hits = [Choice::from(0); N];
+    for payload in payloads {
+        // A candidate comes from the request: public, so it is not wiped.
+        let Some(candidate) = decode_padded::<TAG_LEN>(payload) else {
+            continue;
+        };
+        for (hit, tag) in hits.iter_mut().zip(tags.iter()) {
+            *hit |= tag.matches(&candidate);
+        }
+    }
+    // The lowest matching index: walk the secrets backwards, keeping each hit's index.
+    let mut matched = Choice::from(0);
+    let mut secret_index = 0u32;
+    for (index, hit) in hits.iter().enumerate().take(tags.len()).rev() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        secret_index.conditional_assign(&index, *hit);
+        matched |= *hit;
+    }
+    bool::from(matched).then(|| usize::try_from(secret_index).unwrap_or(usize::MAX))
 }
 
 impl<const N: usize> fmt::Debug for PendingVerification<'_, N> {
@@ -498,7 +546,7 @@ mod tests {
         pending.update(BODY);
         let retired_sig = {
             use base64ct::{Base64, Encoding};
-            let tag = finish(pending.macs.0.into_iter().next().unwrap()).bytes();
+            let tag = pending.macs.0.finish()[0].bytes();
             format!("v1,{}", Base64::encode_string(&tag))
         };
         let current_sig = SIG;
