@@ -69,6 +69,49 @@ fn now(d: &Delivery) -> UnixTime {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
+    /// Keys are tried in configuration order and the first success ends the work: whatever
+    /// the order of three keys and of two entries (one by a configured key or none, one by
+    /// an unknown key or garbage), the verdict is the same, and the key reported is where the
+    /// signing key stands in that order.
+    #[test]
+    fn key_order_never_changes_the_verdict(
+        d in delivery(),
+        others in any::<[[u8; 32]; 3]>(),
+        signer in 0usize..4,
+        order in Just([0usize, 1, 2]).prop_shuffle(),
+        decoy_first in any::<bool>(),
+    ) {
+        // Keys 0..3 are configured; 3 means signed by a key no receiver holds.
+        let seeds = [others[0], others[1], others[2], d.seed];
+        prop_assume!(seeds.iter().enumerate().all(|(i, a)| seeds[i + 1..].iter().all(|b| a != b)));
+        let sign_with = |seed: &[u8; 32]| {
+            let sig = ed25519_dalek::SigningKey::from_bytes(seed).sign(&message(&d)).to_bytes();
+            format!("v1a,{}", Base64::encode_string(&sig))
+        };
+        let good = sign_with(&seeds[signer]);
+        let decoy = sign_with(&d.seed.map(|b| b ^ 0x5a));
+        let header = if decoy_first { format!("{decoy} {good}") } else { format!("{good} {decoy}") };
+        let headers = WebhookHeaders::new(&d.id, &d.ts, &header);
+        let build = |order: &[usize]| {
+            let mut builder = Receiver::builder();
+            for &k in order {
+                let public = ed25519_dalek::SigningKey::from_bytes(&seeds[k]).verifying_key();
+                builder.public_key(&format!("whpk_{}", Base64::encode_string(public.as_bytes()))).unwrap();
+            }
+            builder.build().unwrap()
+        };
+        let reference = build(&[0, 1, 2]).verify(&headers, &d.body, now(&d)).map(|v| v.public_key_index());
+        let shuffled = build(&order).verify(&headers, &d.body, now(&d)).map(|v| v.public_key_index());
+        if signer == 3 {
+            prop_assert_eq!(reference.unwrap_err().code(), "no-matching-signature");
+            prop_assert_eq!(shuffled.unwrap_err().code(), "no-matching-signature");
+        } else {
+            prop_assert_eq!(reference.unwrap(), Some(signer));
+            let at = order.iter().position(|&k| k == signer);
+            prop_assert_eq!(shuffled.unwrap(), at);
+        }
+    }
+
     #[test]
     fn signed_deliveries_verify_and_every_bit_flip_is_refused(
         d in delivery(),

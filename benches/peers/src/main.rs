@@ -132,10 +132,18 @@ fn batch<'a, I: ?Sized, F>(input: &'a I, f: F) -> Batch<'a>
 where
     F: Fn(&I) -> bool + 'a,
 {
+    batch_expecting(input, f, true)
+}
+
+/// A batch whose every call must give `expected` (`false` for a delivery no key signed).
+fn batch_expecting<'a, I: ?Sized, F>(input: &'a I, f: F, expected: bool) -> Batch<'a>
+where
+    F: Fn(&I) -> bool + 'a,
+{
     Box::new(move |n| {
         let mut ok = 0u64;
         for _ in 0..n {
-            ok += u64::from(black_box(f(black_box(input))));
+            ok += u64::from(black_box(f(black_box(input))) == expected);
         }
         ok == n
     })
@@ -628,8 +636,10 @@ fn v1a_message(id: &str, ts: &str, body: &[u8]) -> Vec<u8> {
     message
 }
 
-/// `v1a-verify` at 0 B, 1 KiB and 64 KiB under one key, and `v1a-verify-gemini`: three keys,
-/// no key id, the delivery signed by the last key tried (every row tries the keys in order).
+/// `v1a-verify` at 0 B, 1 KiB and 64 KiB under one key, and the Gemini case: three keys, no
+/// key id, every row trying the keys in order, the delivery signed by the last key tried
+/// (`v1a-verify-gemini`), by the first (`v1a-verify-gemini-first`), or by none of them
+/// (`v1a-verify-gemini-none`: every implementation must refuse it, after trying all three).
 fn v1a_phase(plan: &Plan) -> Vec<Row> {
     let ts = unix_now();
     let now = UnixTime::from_secs(ts);
@@ -660,9 +670,15 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
         genuine: V1aDelivery,
         bad_signature: V1aDelivery,
         bad_body: V1aDelivery,
+        /// Whether the genuine delivery verifies (not when no configured key signed it).
+        accepted: bool,
     }
-    let group = |work, size, receiver, key_count: usize| {
-        let signer = &keys[key_count - 1];
+    let outsider = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let group = |work, size, receiver, key_count: usize, signer: Option<usize>| {
+        let (signer, accepted) = match signer {
+            Some(index) => (&keys[index], true),
+            None => (&outsider, false),
+        };
         let genuine = V1aDelivery::signed(signer, ts, make_body(size));
         let mut sig = genuine.signature;
         sig[5] ^= 1;
@@ -670,10 +686,13 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
         let mut body = genuine.body.clone();
         body.push(b' ');
         let bad_body = V1aDelivery::new(ts, genuine.signature, body);
-        Group { work, size, receiver, keys: key_count, genuine, bad_signature, bad_body }
+        Group { work, size, receiver, keys: key_count, genuine, bad_signature, bad_body, accepted }
     };
-    let mut groups: Vec<Group> = V1A_SIZES.iter().map(|&size| group("v1a-verify", size, 0, 1)).collect();
-    groups.push(group("v1a-verify-gemini", GEMINI_SIZE, 1, 3));
+    let mut groups: Vec<Group> =
+        V1A_SIZES.iter().map(|&size| group("v1a-verify", size, 0, 1, Some(0))).collect();
+    groups.push(group("v1a-verify-gemini", GEMINI_SIZE, 1, 3, Some(2)));
+    groups.push(group("v1a-verify-gemini-first", GEMINI_SIZE, 1, 3, Some(0)));
+    groups.push(group("v1a-verify-gemini-none", GEMINI_SIZE, 1, 3, None));
     let stale = V1aDelivery::signed(&keys[0], ts - 3600, Vec::new());
     assert!(
         one.verify(
@@ -691,7 +710,7 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
         let dalek = &dalek[..g.keys];
         let ring_keys = &ring_keys[..g.keys];
         let mut add = |imp: &str, f: &dyn Fn(&V1aDelivery) -> bool, b| {
-            assert!(f(&g.genuine), "{imp} refuses the genuine {} delivery", g.work);
+            assert_eq!(f(&g.genuine), g.accepted, "{imp}: wrong verdict on the {} delivery", g.work);
             assert!(!f(&g.bad_signature), "{imp} accepts a tampered signature");
             assert!(!f(&g.bad_body), "{imp} accepts a tampered body");
             cases.push(Case {
@@ -710,7 +729,7 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
                 Err(_) => false,
             }
         };
-        add("hookverify", &hv, batch(&g.genuine, hv));
+        add("hookverify", &hv, batch_expecting(&g.genuine, hv, g.accepted));
         // ed25519-dalek: the message assembled from the headers, `verify_strict` under each
         // key in turn (no key id), the signature decoded outside the loop. No header syntax
         // or freshness checks.
@@ -719,12 +738,12 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
             let signature = ed25519_dalek::Signature::from_bytes(&d.signature);
             dalek.iter().any(|k| k.verify_strict(&message, &signature).is_ok())
         };
-        add("ed25519-dalek", &dk, batch(&g.genuine, dk));
+        add("ed25519-dalek", &dk, batch_expecting(&g.genuine, dk, g.accepted));
         let rg = |d: &V1aDelivery| {
             let Some(message) = d.message() else { return false };
             ring_keys.iter().any(|k| k.verify(&message, &d.signature).is_ok())
         };
-        add("ring", &rg, batch(&g.genuine, rg));
+        add("ring", &rg, batch_expecting(&g.genuine, rg, g.accepted));
     }
     println!(
         "v1a-verify: {} cases checked (accept genuine, reject tampered), {} rounds...",
