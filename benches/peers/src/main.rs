@@ -21,8 +21,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD as B64, URL_SAFE_NO_PAD as B64URL};
 use clap::Parser;
-use hmac::{KeyInit as _, Mac as _};
 use ed25519_dalek::Signer as _;
+use hmac::{KeyInit as _, Mac as _};
 use hookverify::{JwtVerifier, KeySet, Receiver, UnixTime, Verifier, WebhookHeaders};
 use http::{HeaderMap, HeaderValue};
 use sha2::{Digest as _, Sha256};
@@ -614,7 +614,9 @@ impl V1aDelivery {
     }
 
     fn signed(key: &ed25519_dalek::SigningKey, ts: u64, body: Vec<u8>) -> Self {
-        let signature = key.sign(&v1a_message(ID, &ts.to_string(), &body)).to_bytes();
+        let signature = key
+            .sign(&v1a_message(ID, &ts.to_string(), &body))
+            .to_bytes();
         Self::new(ts, signature, body)
     }
 
@@ -646,7 +648,9 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
     let keys: Vec<ed25519_dalek::SigningKey> = (1..=3u8)
         .map(|seed| ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
         .collect();
-    let whpk = |k: &ed25519_dalek::SigningKey| format!("whpk_{}", B64.encode(k.verifying_key().as_bytes()));
+    let whpk = |k: &ed25519_dalek::SigningKey| {
+        format!("whpk_{}", B64.encode(k.verifying_key().as_bytes()))
+    };
     let build = |keys: &[ed25519_dalek::SigningKey]| {
         let mut builder = Receiver::builder();
         for k in keys {
@@ -659,7 +663,12 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
     let dalek: Vec<ed25519_dalek::VerifyingKey> = keys.iter().map(|k| k.verifying_key()).collect();
     let ring_keys: Vec<ring::signature::UnparsedPublicKey<[u8; 32]>> = keys
         .iter()
-        .map(|k| ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, k.verifying_key().to_bytes()))
+        .map(|k| {
+            ring::signature::UnparsedPublicKey::new(
+                &ring::signature::ED25519,
+                k.verifying_key().to_bytes(),
+            )
+        })
         .collect();
 
     struct Group {
@@ -686,17 +695,29 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
         let mut body = genuine.body.clone();
         body.push(b' ');
         let bad_body = V1aDelivery::new(ts, genuine.signature, body);
-        Group { work, size, receiver, keys: key_count, genuine, bad_signature, bad_body, accepted }
+        Group {
+            work,
+            size,
+            receiver,
+            keys: key_count,
+            genuine,
+            bad_signature,
+            bad_body,
+            accepted,
+        }
     };
-    let mut groups: Vec<Group> =
-        V1A_SIZES.iter().map(|&size| group("v1a-verify", size, 0, 1, Some(0))).collect();
+    let mut groups: Vec<Group> = V1A_SIZES
+        .iter()
+        .map(|&size| group("v1a-verify", size, 0, 1, Some(0)))
+        .collect();
     groups.push(group("v1a-verify-gemini", GEMINI_SIZE, 1, 3, Some(2)));
     groups.push(group("v1a-verify-gemini-first", GEMINI_SIZE, 1, 3, Some(0)));
     groups.push(group("v1a-verify-gemini-none", GEMINI_SIZE, 1, 3, None));
     let stale = V1aDelivery::signed(&keys[0], ts - 3600, Vec::new());
     assert!(
         one.verify(
-            &WebhookHeaders::from_lookup(|n| stale.map.get(n).map(|v| v.as_bytes())).expect("headers"),
+            &WebhookHeaders::from_lookup(|n| stale.map.get(n).map(|v| v.as_bytes()))
+                .expect("headers"),
             &stale.body,
             now
         )
@@ -710,7 +731,12 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
         let dalek = &dalek[..g.keys];
         let ring_keys = &ring_keys[..g.keys];
         let mut add = |imp: &str, f: &dyn Fn(&V1aDelivery) -> bool, b| {
-            assert_eq!(f(&g.genuine), g.accepted, "{imp}: wrong verdict on the {} delivery", g.work);
+            assert_eq!(
+                f(&g.genuine),
+                g.accepted,
+                "{imp}: wrong verdict on the {} delivery",
+                g.work
+            );
             assert!(!f(&g.bad_signature), "{imp} accepts a tampered signature");
             assert!(!f(&g.bad_body), "{imp} accepts a tampered body");
             cases.push(Case {
@@ -729,19 +755,35 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
                 Err(_) => false,
             }
         };
-        add("hookverify", &hv, batch_expecting(&g.genuine, hv, g.accepted));
+        add(
+            "hookverify",
+            &hv,
+            batch_expecting(&g.genuine, hv, g.accepted),
+        );
         // ed25519-dalek: the message assembled from the headers, `verify_strict` under each
         // key in turn (no key id), the signature decoded outside the loop. No header syntax
         // or freshness checks.
         let dk = |d: &V1aDelivery| {
-            let Some(message) = d.message() else { return false };
+            let Some(message) = d.message() else {
+                return false;
+            };
             let signature = ed25519_dalek::Signature::from_bytes(&d.signature);
-            dalek.iter().any(|k| k.verify_strict(&message, &signature).is_ok())
+            dalek
+                .iter()
+                .any(|k| k.verify_strict(&message, &signature).is_ok())
         };
-        add("ed25519-dalek", &dk, batch_expecting(&g.genuine, dk, g.accepted));
+        add(
+            "ed25519-dalek",
+            &dk,
+            batch_expecting(&g.genuine, dk, g.accepted),
+        );
         let rg = |d: &V1aDelivery| {
-            let Some(message) = d.message() else { return false };
-            ring_keys.iter().any(|k| k.verify(&message, &d.signature).is_ok())
+            let Some(message) = d.message() else {
+                return false;
+            };
+            ring_keys
+                .iter()
+                .any(|k| k.verify(&message, &d.signature).is_ok())
         };
         add("ring", &rg, batch_expecting(&g.genuine, rg, g.accepted));
     }
@@ -757,12 +799,19 @@ fn v1a_phase(plan: &Plan) -> Vec<Row> {
     let mut start = 0;
     while start < cases.len() {
         let (work, size) = (cases[start].work, cases[start].size);
-        let end = start + cases[start..].iter().take_while(|c| c.work == work && c.size == size).count();
+        let end = start
+            + cases[start..]
+                .iter()
+                .take_while(|c| c.work == work && c.size == size)
+                .count();
         run_rounds(&mut cases[start..end], plan, plan.jwt_rounds / 4);
         start = end;
     }
     println!("v1a-verify: measured in {:.1?}", t.elapsed());
-    assert!(unix_now() < ts + 300, "the v1a phase outlived the 5-minute tolerance");
+    assert!(
+        unix_now() < ts + 300,
+        "the v1a phase outlived the 5-minute tolerance"
+    );
     rows.extend(summarize(cases));
     rows
 }
