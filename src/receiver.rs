@@ -164,16 +164,20 @@ impl Receiver {
     ) -> Result<Delivery<'h>, Error> {
         // The same steps as `begin`, `update`, `finish`, with each scheme's state kept in
         // place on this frame instead of moved through a `PendingDelivery`.
-        let route = self.route(headers, now)?;
-        let Route::List {
-            id,
-            timestamp,
-            list,
-            use_v1,
-            use_v1a,
-        } = route
-        else {
-            return self.verify_token(route, body);
+        let (id, timestamp, list, use_v1, use_v1a) = match self.route(headers, now)? {
+            Route::Jwt {
+                id,
+                timestamp,
+                token,
+                now,
+            } => return self.verify_token((id, timestamp, token, now), body),
+            Route::List {
+                id,
+                timestamp,
+                list,
+                use_v1,
+                use_v1a,
+            } => (id, timestamp, list, use_v1, use_v1a),
         };
         let secret_index = use_v1
             .then(|| {
@@ -210,19 +214,11 @@ impl Receiver {
     /// buffers are not held while a Standard Webhooks list is verified.
     #[cfg(feature = "jwks")]
     #[inline(never)]
-    fn verify_token<'h>(&self, route: Route<'h>, body: &[u8]) -> Result<Delivery<'h>, Error> {
-        let Route::Jwt {
-            id,
-            timestamp,
-            token,
-            now,
-        } = route
-        else {
-            // `verify` passes only tokens; a list here would be a bug, refused as such.
-            return Err(Error::UnconfiguredScheme {
-                scheme: Scheme::Jwt,
-            });
-        };
+    fn verify_token<'h>(
+        &self,
+        (id, timestamp, token, now): (&'h str, u64, &'h [u8], UnixTime),
+        body: &[u8],
+    ) -> Result<Delivery<'h>, Error> {
         let mut jwt = self.begin_jwt(token, now)?;
         jwt.update(body);
         jwt.finish(id, UnixTime::from_secs(timestamp))
@@ -230,7 +226,11 @@ impl Receiver {
 
     #[cfg(not(feature = "jwks"))]
     #[allow(clippy::unused_self)]
-    fn verify_token<'h>(&self, _: Route<'h>, _: &[u8]) -> Result<Delivery<'h>, Error> {
+    fn verify_token<'h>(
+        &self,
+        _: (&'h str, u64, &'h [u8], UnixTime),
+        _: &[u8],
+    ) -> Result<Delivery<'h>, Error> {
         Err(Error::UnconfiguredScheme {
             scheme: Scheme::Jwt,
         })
@@ -461,7 +461,6 @@ impl fmt::Debug for Receiver {
 enum Route<'h> {
     /// A compact JWS, checked whole when the verification starts (refused unread without
     /// the `jwks` feature).
-    #[cfg_attr(not(feature = "jwks"), allow(dead_code))]
     Jwt {
         id: &'h str,
         timestamp: u64,
