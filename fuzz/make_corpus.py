@@ -285,6 +285,15 @@ def rs256(seeds, jwt):
         seeds.add("rs256_differential", a.done())
 
 
+def montgomery_square(seeds):
+    """Seeds for montgomery_square: each length, with the largest modulus (all ones) and
+    a = n - 1, and with a modulus whose top word is 1."""
+    for selector, words in enumerate([1, 2, 3, 4, 5, 32, 48, 64]):
+        size = 8 * words
+        seeds.add("montgomery_square", bytes([selector]) + b"\xff" * size + b"\xff" * (size - 1) + b"\xfe")
+        seeds.add("montgomery_square", bytes([selector]) + b"\x01" * (size - 8) + b"\x01" + b"\x00" * 7 + b"\x5a" * size)
+
+
 def v1a_body(body):
     """A body of tests/data/interop_v1a.json, by the rule the file states."""
     if "text" in body:
@@ -342,6 +351,7 @@ def main():
     es256(seeds, jwt)
     rs256(seeds, jwt)
     ed25519(seeds, load(REPO / "tests/data/interop_v1a.json"))
+    montgomery_square(seeds)
     for target in sorted(seeds.count):
         print(f"{target}: {seeds.count[target]} new seeds")
 

@@ -32,6 +32,22 @@ mod jose;
 // One file per algorithm (HMAC-SHA256, and the signature algorithms of the enabled features).
 mod alg;
 
+/// Internal arithmetic for the fuzz targets only: present when `cargo fuzz` builds with
+/// `--cfg fuzzing`, never in a normal build, and not part of the API.
+#[cfg(all(fuzzing, feature = "rs256"))]
+#[doc(hidden)]
+pub mod __fuzzing {
+    /// The RS256 path's Montgomery squaring, `x <- x^2 R^-1 mod n` (see `src/alg/montgomery.rs`).
+    pub fn montgomery_square(
+        x: &mut [crypto_bigint::Word],
+        n: &[crypto_bigint::Word],
+        neg_inv: crypto_bigint::Word,
+        scratch: &mut [crypto_bigint::Word],
+    ) -> Option<()> {
+        crate::alg::montgomery::square(x, n, neg_inv, scratch)
+    }
+}
+
 pub use builder::ReceiverBuilder;
 pub use delivery::Delivery;
 pub use error::{ConfigFault, Error, HeaderFault, JwksFault, KeyFault, SecretFault, TokenFault};

@@ -6,7 +6,9 @@
 //! arithmetic; sized in bits, so the class holds the same number of bytes whether the target's
 //! limbs are 32 or 64 bits wide),
 //! and RSAVP1 `s^65537 mod n` as 16 squarings and one multiplication, variable time (every
-//! input of verification is public). The encoded message is rebuilt here from the hash and
+//! input of verification is public). The squarings are this crate's own
+//! ([`super::montgomery`], a quarter fewer word products than a general multiplication); the
+//! conversion into Montgomery form and the last multiplication are `crypto-bigint`'s. The encoded message is rebuilt here from the hash and
 //! compared as a whole, in constant time, so no ASN.1 is ever parsed from attacker-controlled
 //! data (the Bleichenbacher-2006 forgery class). The rsa crate's own RSAVP1 stays the
 //! reference the fast path is tested against.
@@ -16,12 +18,13 @@ extern crate alloc;
 use alloc::boxed::Box;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U2048, U3072, U4096, Uint};
+use crypto_bigint::{Odd, U2048, U3072, U4096, Uint, Word};
 use rsa::traits::PublicKeyParts as _;
 use rsa::{BoxedUint, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
+use super::montgomery;
 use crate::error::{Error, KeyFault};
 
 /// The DER `DigestInfo` prefix for SHA-256 (RFC 8017 section 9.2, note 1).
@@ -87,8 +90,18 @@ impl<const LIMBS: usize> Monty<LIMBS> {
         if s >= self.n {
             return None;
         }
-        let s = FixedMontyForm::new(&s, &self.params);
-        let m = s.square_repeat_vartime(16).mul(&s).retrieve().to_be_bytes();
+        // x = s R, then squared 16 times: s^(2^16) R.
+        let mut x = *FixedMontyForm::new(&s, &self.params).as_montgomery();
+        let mut scratch = [0 as Word; 2 * U4096::LIMBS];
+        let neg_inv = self.params.mod_neg_inv().0;
+        for _ in 0..16 {
+            montgomery::square(x.as_mut_words(), self.n.as_words(), neg_inv, &mut scratch)?;
+        }
+        // One Montgomery product with `s` itself, not in Montgomery form, both multiplies by
+        // `s` and leaves the form: s^(2^16) R * s * R^-1 = s^65537 mod n, fully reduced.
+        let m = FixedMontyForm::from_montgomery(x, &self.params)
+            .mul(&FixedMontyForm::from_montgomery(s, &self.params));
+        let m = m.as_montgomery().to_be_bytes();
         let (high, low) = m.as_ref().split_at(Self::WIDTH.checked_sub(out.len())?);
         if high.iter().any(|&b| b != 0) {
             return None;
