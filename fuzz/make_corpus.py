@@ -294,6 +294,17 @@ def montgomery_square(seeds):
         seeds.add("montgomery_square", bytes([selector]) + b"\x01" * (size - 8) + b"\x01" + b"\x00" * 7 + b"\x5a" * size)
 
 
+def p256_field(seeds):
+    """Seeds for p256_field: 0, 1, p - 1 and p (refused), and the curve's b and generator x."""
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    values = [0, 1, 2, p - 1, p - 2, p, 2**256 - 1,
+              0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B,
+              0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296]
+    for a in values:
+        for b in values[:4]:
+            seeds.add("p256_field", a.to_bytes(32, "big") + b.to_bytes(32, "big"))
+
+
 def v1a_body(body):
     """A body of tests/data/interop_v1a.json, by the rule the file states."""
     if "text" in body:
@@ -352,6 +363,7 @@ def main():
     rs256(seeds, jwt)
     ed25519(seeds, load(REPO / "tests/data/interop_v1a.json"))
     montgomery_square(seeds)
+    p256_field(seeds)
     for target in sorted(seeds.count):
         print(f"{target}: {seeds.count[target]} new seeds")
 

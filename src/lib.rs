@@ -34,9 +34,23 @@ mod alg;
 
 /// Internal arithmetic for the fuzz targets only: present when `cargo fuzz` builds with
 /// `--cfg fuzzing`, never in a normal build, and not part of the API.
-#[cfg(all(fuzzing, feature = "rs256"))]
+#[cfg(all(
+    fuzzing,
+    feature = "rs256",
+    feature = "es256",
+    target_pointer_width = "64"
+))]
 #[doc(hidden)]
 pub mod __fuzzing {
+    /// The ES256 path's P-256 field arithmetic on two elements given as 32-byte big-endian
+    /// integers: `[a b, a^2, a + b, a - b, -a]`, canonical, big-endian; `None` when an input
+    /// is not below `p` (see `src/alg/p256_field.rs`).
+    pub fn p256_field(a: &[u8; 32], b: &[u8; 32]) -> Option<[[u8; 32]; 5]> {
+        use crate::alg::p256_field::Fe;
+        let (a, b) = (Fe::from_be_bytes(a)?, Fe::from_be_bytes(b)?);
+        Some([a.mul(&b), a.square(), a.add(&b), a.sub(&b), a.neg()].map(Fe::to_be_bytes))
+    }
+
     /// The RS256 path's Montgomery squaring, `x <- x^2 R^-1 mod n` (see `src/alg/montgomery.rs`).
     pub fn montgomery_square(
         x: &mut [crypto_bigint::Word],

@@ -1,5 +1,6 @@
 //! The algorithms, one file each: HMAC-SHA256, the signature algorithms, and the arithmetic
-//! one of them needs of its own (`montgomery`, RS256's squaring). They depend only on the
+//! two of them need of their own (`montgomery`, RS256's squaring; `p256_field` and
+//! `p256_point`, ES256's field and point arithmetic on 64-bit targets). They depend only on the
 //! primitive crates, the shared error types and each other, never on the key-set, token or
 //! routing code that uses them.
 
@@ -10,5 +11,9 @@ pub(crate) mod es256;
 pub(crate) mod hmac_sha256;
 #[cfg(feature = "rs256")]
 pub(crate) mod montgomery;
+#[cfg(all(feature = "es256", target_pointer_width = "64"))]
+pub(crate) mod p256_field;
+#[cfg(all(feature = "es256", target_pointer_width = "64"))]
+pub(crate) mod p256_point;
 #[cfg(feature = "rs256")]
 pub(crate) mod rs256;
