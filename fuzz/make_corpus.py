@@ -305,6 +305,16 @@ def p256_field(seeds):
             seeds.add("p256_field", a.to_bytes(32, "big") + b.to_bytes(32, "big"))
 
 
+def f25519(seeds):
+    """Seeds for f25519: 0, 1, p - 1, p and 2^255 - 1 (read mod p), d and the basepoint's y."""
+    p = 2**255 - 19
+    d = (-121665 * pow(121666, -1, p)) % p
+    values = [0, 1, 2, p - 1, p, p + 1, 2**255 - 1, 2**256 - 1, d, 4 * pow(5, -1, p) % p]
+    for a in values:
+        for b in values[:4]:
+            seeds.add("f25519", a.to_bytes(32, "little") + b.to_bytes(32, "little"))
+
+
 def v1a_body(body):
     """A body of tests/data/interop_v1a.json, by the rule the file states."""
     if "text" in body:
@@ -364,6 +374,7 @@ def main():
     ed25519(seeds, load(REPO / "tests/data/interop_v1a.json"))
     montgomery_square(seeds)
     p256_field(seeds)
+    f25519(seeds)
     for target in sorted(seeds.count):
         print(f"{target}: {seeds.count[target]} new seeds")
 

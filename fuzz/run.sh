@@ -17,7 +17,7 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(signature_header hmac_delivery hmac_streaming jwks jwt es256_differential rs256_differential
-        v1a_delivery ed25519_differential montgomery_square p256_field)
+        v1a_delivery ed25519_differential montgomery_square p256_field f25519)
 fi
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then

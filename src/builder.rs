@@ -7,7 +7,7 @@ use crate::jose::jwks::KeySet;
 #[cfg(feature = "jwks")]
 use crate::jose::policy::JwtPolicy;
 #[cfg(feature = "ed25519")]
-use crate::receiver::{MAX_PUBLIC_KEYS, V1aKey};
+use crate::receiver::MAX_PUBLIC_KEYS;
 use crate::receiver::{MAX_SECRETS, Receiver};
 use crate::standard::list::{DEFAULT_MAX_SIGNATURE_HEADER_LEN, DEFAULT_MAX_SIGNATURES};
 use crate::standard::secret::SecretKey;
@@ -59,8 +59,6 @@ impl Receiver {
             secrets: heapless::Vec::new(),
             #[cfg(feature = "ed25519")]
             whpk: heapless::Vec::new(),
-            #[cfg(feature = "ed25519")]
-            public_keys: heapless::Vec::new(),
             #[cfg(feature = "jwks")]
             key_set: None,
             #[cfg(feature = "jwks")]
@@ -85,7 +83,7 @@ impl Receiver {
     pub fn with_jwks(&self, jwks: &[u8]) -> Result<Self, Error> {
         let mut receiver = self.clone();
         receiver.replace_key_set(jwks)?;
-        receiver.refresh_public_keys()?;
+        receiver.check_public_keys()?;
         Ok(receiver)
     }
 
@@ -102,34 +100,14 @@ impl Receiver {
         parsed
     }
 
-    /// Rebuilds the list of `v1a` keys: the `whpk_` keys, then the JWKS's Ed25519 keys.
-    fn refresh_public_keys(&mut self) -> Result<(), Error> {
+    /// Checks the number of `v1a` keys: the `whpk_` keys and the JWKS's Ed25519 keys
+    /// together, at most [`MAX_PUBLIC_KEYS`].
+    fn check_public_keys(&mut self) -> Result<(), Error> {
         #[cfg(feature = "ed25519")]
-        {
-            let too_many = Error::InvalidConfig(ConfigFault::TooManyPublicKeys {
+        if self.public_keys() > MAX_PUBLIC_KEYS {
+            return Err(Error::InvalidConfig(ConfigFault::TooManyPublicKeys {
                 max: MAX_PUBLIC_KEYS,
-            });
-            self.public_keys.clear();
-            for key in &self.whpk {
-                self.public_keys
-                    .push(V1aKey {
-                        key: *key.key(),
-                        #[cfg(feature = "jwks")]
-                        kid: None,
-                    })
-                    .map_err(|_| too_many)?;
-            }
-            #[cfg(feature = "jwks")]
-            if let Some(set) = &self.key_set {
-                for (key, kid) in set.ed25519_keys() {
-                    self.public_keys
-                        .push(V1aKey {
-                            key: *key,
-                            kid: kid.and_then(|kid| kid.try_into().ok()),
-                        })
-                        .map_err(|_| too_many)?;
-                }
-            }
+            }));
         }
         Ok(())
     }
@@ -253,7 +231,7 @@ impl ReceiverBuilder {
     /// [`MAX_V1A_CHECKS`]. The builder keeps its configuration then.
     pub fn build(&mut self) -> Result<Receiver, Error> {
         let receiver = &mut self.receiver;
-        receiver.refresh_public_keys()?;
+        receiver.check_public_keys()?;
         #[cfg(feature = "ed25519")]
         if receiver.max_v1a_checks > MAX_V1A_CHECKS {
             return Err(Error::InvalidConfig(ConfigFault::V1aChecks {
@@ -287,8 +265,6 @@ impl Receiver {
             secrets: core::mem::take(&mut self.secrets),
             #[cfg(feature = "ed25519")]
             whpk: core::mem::take(&mut self.whpk),
-            #[cfg(feature = "ed25519")]
-            public_keys: core::mem::take(&mut self.public_keys),
             #[cfg(feature = "jwks")]
             key_set: self.key_set.take(),
             #[cfg(feature = "jwks")]

@@ -34,17 +34,31 @@ mod alg;
 
 /// Internal arithmetic for the fuzz targets only: present when `cargo fuzz` builds with
 /// `--cfg fuzzing`, never in a normal build, and not part of the API.
-#[cfg(all(
-    fuzzing,
-    feature = "rs256",
-    feature = "es256",
-    target_pointer_width = "64"
-))]
+#[cfg(all(fuzzing, target_pointer_width = "64"))]
 #[doc(hidden)]
 pub mod __fuzzing {
+    /// The v1a path's arithmetic modulo `2^255 - 19` on two elements given as 32-byte
+    /// little-endian encodings (bit 255 ignored, values taken mod `p`): `[a b, a^2, a + b,
+    /// a - b, -a, a^-1]`, canonical encodings (see `src/alg/f25519.rs`).
+    #[cfg(feature = "ed25519")]
+    pub fn f25519(a: &[u8; 32], b: &[u8; 32]) -> [[u8; 32]; 6] {
+        use crate::alg::f25519::Fe;
+        let (a, b) = (Fe::from_bytes(a), Fe::from_bytes(b));
+        [
+            a.mul(&b),
+            a.square(),
+            a.add(&b),
+            a.sub(&b),
+            a.neg(),
+            a.invert(),
+        ]
+        .map(Fe::to_bytes)
+    }
+
     /// The ES256 path's P-256 field arithmetic on two elements given as 32-byte big-endian
     /// integers: `[a b, a^2, a + b, a - b, -a]`, canonical, big-endian; `None` when an input
     /// is not below `p` (see `src/alg/p256_field.rs`).
+    #[cfg(feature = "es256")]
     pub fn p256_field(a: &[u8; 32], b: &[u8; 32]) -> Option<[[u8; 32]; 5]> {
         use crate::alg::p256_field::Fe;
         let (a, b) = (Fe::from_be_bytes(a)?, Fe::from_be_bytes(b)?);
@@ -52,6 +66,7 @@ pub mod __fuzzing {
     }
 
     /// The RS256 path's Montgomery squaring, `x <- x^2 R^-1 mod n` (see `src/alg/montgomery.rs`).
+    #[cfg(feature = "rs256")]
     pub fn montgomery_square(
         x: &mut [crypto_bigint::Word],
         n: &[crypto_bigint::Word],

@@ -12,8 +12,6 @@ use crate::error::Error;
 #[cfg(feature = "ed25519")]
 use crate::error::HeaderFault;
 use crate::headers::{WebhookHeaders, parse_id, parse_timestamp};
-#[cfg(all(feature = "jwks", feature = "ed25519"))]
-use crate::jose::jwk::Kid;
 #[cfg(feature = "jwks")]
 use crate::jose::jwks::KeySet;
 #[cfg(feature = "jwks")]
@@ -39,15 +37,6 @@ pub const MAX_PUBLIC_KEYS: usize = 8;
 /// largest length accepted).
 #[cfg(feature = "jwks")]
 const MAX_CLAIMS_LEN: usize = DEFAULT_MAX_TOKEN_LEN / 4 * 3;
-
-/// A public key a `v1a` entry is tried under, and where it came from.
-#[cfg(feature = "ed25519")]
-#[derive(Clone, Debug)]
-pub(crate) struct V1aKey {
-    pub(crate) key: crate::alg::ed25519::PublicKey,
-    #[cfg(feature = "jwks")]
-    pub(crate) kid: Option<Kid>,
-}
 
 /// Verifies webhook deliveries of every scheme it was configured for, and only those.
 ///
@@ -81,10 +70,10 @@ pub(crate) struct V1aKey {
 #[derive(Clone)]
 pub struct Receiver {
     pub(crate) secrets: heapless::Vec<SecretKey, MAX_SECRETS>,
+    /// The `whpk_` keys; the `v1a` keys are these, then the JWKS's Ed25519 keys, read in
+    /// place (each key carries 3.8 KiB of tables on 64-bit targets: no copies).
     #[cfg(feature = "ed25519")]
     pub(crate) whpk: heapless::Vec<PublicKey, MAX_PUBLIC_KEYS>,
-    #[cfg(feature = "ed25519")]
-    pub(crate) public_keys: heapless::Vec<V1aKey, MAX_PUBLIC_KEYS>,
     #[cfg(feature = "jwks")]
     pub(crate) key_set: Option<KeySet>,
     #[cfg(feature = "jwks")]
@@ -110,7 +99,7 @@ impl Receiver {
         match scheme {
             Scheme::V1 => !self.secrets.is_empty(),
             #[cfg(feature = "ed25519")]
-            Scheme::V1a => !self.public_keys.is_empty(),
+            Scheme::V1a => self.v1a_keys().next().is_some(),
             #[cfg(feature = "jwks")]
             Scheme::Jwt => self.jwt.is_some(),
             #[allow(unreachable_patterns)]
@@ -128,7 +117,7 @@ impl Receiver {
     #[must_use]
     pub fn public_keys(&self) -> usize {
         #[cfg(feature = "ed25519")]
-        return self.public_keys.len();
+        return self.v1a_keys().count();
         #[cfg(not(feature = "ed25519"))]
         return 0;
     }
@@ -138,7 +127,20 @@ impl Receiver {
     #[cfg(all(feature = "ed25519", feature = "jwks"))]
     #[must_use]
     pub fn public_key_kid(&self, index: usize) -> Option<&str> {
-        self.public_keys.get(index)?.kid.as_deref()
+        self.v1a_keys().nth(index)?.1
+    }
+
+    /// The keys `v1a` entries are tried under, in order, with their `kid`s: the `whpk_`
+    /// keys, then the JWKS's Ed25519 keys.
+    #[cfg(feature = "ed25519")]
+    pub(crate) fn v1a_keys(
+        &self,
+    ) -> impl Iterator<Item = (&crate::alg::ed25519::PublicKey, Option<&str>)> + Clone {
+        let whpk = self.whpk.iter().map(|k| (k.key(), None));
+        #[cfg(feature = "jwks")]
+        return whpk.chain(self.key_set.iter().flat_map(KeySet::ed25519_keys));
+        #[cfg(not(feature = "jwks"))]
+        return whpk;
     }
 
     /// The sender's key set, when one was given.
@@ -287,7 +289,7 @@ impl Receiver {
         }
         check_freshness(timestamp, now, self.tolerance)?;
         #[cfg(feature = "ed25519")]
-        if use_v1a && list.v1a.saturating_mul(self.public_keys.len()) > self.max_v1a_checks {
+        if use_v1a && list.v1a.saturating_mul(self.public_keys()) > self.max_v1a_checks {
             return Err(Error::InvalidHeader {
                 name: names.signature,
                 fault: HeaderFault::TooManyChecks {
@@ -362,7 +364,7 @@ impl Receiver {
     fn start_checks(&self, list: &SignatureList<'_>, id: &str, timestamp: &[u8]) -> Checks {
         Checks::start(
             list.payloads(Version::V1a),
-            self.public_keys.iter().map(|k| &k.key),
+            self.v1a_keys().map(|(key, _)| key),
             id.as_bytes(),
             timestamp,
         )
@@ -371,7 +373,7 @@ impl Receiver {
     /// The index of a public key an entry verified under.
     #[cfg(feature = "ed25519")]
     fn finish_checks(&self, checks: &mut Checks) -> Option<usize> {
-        checks.finish(|i| self.public_keys.get(i).map(|k| &k.key))
+        checks.finish(|i| self.v1a_keys().nth(i).map(|(key, _)| key))
     }
 
     /// The verdict on a Standard Webhooks list: which scheme was tried (`used`) and which key
@@ -394,7 +396,9 @@ impl Receiver {
             delivery.public_key_index = Some(index);
             #[cfg(all(feature = "jwks", feature = "ed25519"))]
             {
-                delivery.kid = self.public_keys.get(index).and_then(|k| k.kid.clone());
+                delivery.kid = self
+                    .public_key_kid(index)
+                    .and_then(|kid| kid.try_into().ok());
             }
             return Ok(delivery);
         }
@@ -447,7 +451,7 @@ impl fmt::Debug for Receiver {
         let mut d = f.debug_struct("Receiver");
         d.field("secrets", &self.secrets.len());
         #[cfg(feature = "ed25519")]
-        d.field("public_keys", &self.public_keys.len());
+        d.field("public_keys", &self.public_keys());
         #[cfg(feature = "jwks")]
         d.field("key_set", &self.key_set).field("jwt", &self.jwt);
         d.field("tolerance", &self.tolerance)

@@ -9,6 +9,7 @@
 #![no_main]
 
 use crypto_bigint::{NonZero, U256, U512};
+use hookverify_fuzz::two_operands;
 use libfuzzer_sys::fuzz_target;
 
 const P_HEX: &str = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
@@ -21,13 +22,7 @@ fn be(v: &U256) -> [u8; 32] {
 
 fuzz_target!(|data: &[u8]| {
     let p = U256::from_be_hex(P_HEX);
-    let mut bytes = [0u8; 64];
-    let p_minus_1 = be(&p.wrapping_sub(&U256::ONE));
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = data.get(i).copied().unwrap_or(p_minus_1[i % 32]);
-    }
-    let a: [u8; 32] = bytes[..32].try_into().unwrap();
-    let b: [u8; 32] = bytes[32..].try_into().unwrap();
+    let (a, b) = two_operands(data, &be(&p.wrapping_sub(&U256::ONE)));
     let (va, vb) = (U256::from_be_slice(&a), U256::from_be_slice(&b));
     let ours = hookverify::__fuzzing::p256_field(&a, &b);
     if va >= p || vb >= p {

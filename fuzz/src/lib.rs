@@ -242,3 +242,15 @@ mod tests {
         }
     }
 }
+
+/// The two 32-byte field-element operands of the field targets (`p256_field`, `f25519`):
+/// `data`'s first 64 bytes, positions past its end filled from `fill` (the encoding of
+/// `p - 1`, so that values near `p` are a short input away).
+pub fn two_operands(data: &[u8], fill: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
+    let mut bytes = [0u8; 64];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = data.get(i).copied().unwrap_or(fill[i % 32]);
+    }
+    let (a, b) = bytes.split_at(32);
+    (a.try_into().unwrap(), b.try_into().unwrap())
+}

@@ -28,13 +28,17 @@
 //!
 //! The message is hashed as it arrives: [`Check`] holds `SHA-512(R || A || ...)` for one
 //! signature under one key, fed chunk by chunk. Every input is public (keys, signatures,
-//! the delivery), so the arithmetic is variable time (`curve25519-dalek`'s
-//! `vartime_double_scalar_mul_basepoint`).
+//! the delivery), so the arithmetic is variable time: on 64-bit targets this crate's own
+//! multiplication with per-key tables (`super::ed25519_point`), elsewhere
+//! `curve25519-dalek`'s `vartime_double_scalar_mul_basepoint`. The key rules are
+//! `curve25519-dalek`'s decoding on every target.
 
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use sha2::{Digest as _, Sha512};
 
+#[cfg(target_pointer_width = "64")]
+use super::ed25519_point::{Extended, Tables, mul_add_basepoint, tables};
 use crate::error::KeyFault;
 
 /// Length of an Ed25519 public key in bytes.
@@ -44,11 +48,34 @@ pub(crate) const PUBLIC_KEY_LEN: usize = 32;
 pub(crate) const SIGNATURE_LEN: usize = 64;
 
 /// An Ed25519 public key that passed the key rules: a canonical encoding of a curve point
-/// that is not of small order. The point is kept negated, ready for verification.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// that is not of small order. The point is kept negated, ready for verification: on 64-bit
+/// targets as the tables of `-A` (`super::ed25519_point`, 3 840 bytes), elsewhere as a
+/// `curve25519-dalek` point.
+#[derive(Clone, Copy)]
 pub(crate) struct PublicKey {
     encoded: [u8; PUBLIC_KEY_LEN],
+    #[cfg(target_pointer_width = "64")]
+    minus_a: Tables,
+    #[cfg(not(target_pointer_width = "64"))]
     minus_a: EdwardsPoint,
+}
+
+/// The encoding determines the rest.
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.encoded == other.encoded
+    }
+}
+
+impl Eq for PublicKey {}
+
+/// The encoding (a public key; the tables say nothing more).
+impl core::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("encoded", &self.encoded)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PublicKey {
@@ -64,10 +91,10 @@ impl PublicKey {
         if point.is_small_order() {
             return Err(KeyFault::SmallOrder);
         }
-        // Negation on the curve cannot overflow.
-        #[allow(clippy::arithmetic_side_effects)]
-        let minus_a = -point;
-        Ok(Self { encoded, minus_a })
+        Ok(Self {
+            encoded,
+            minus_a: minus_a(point, &encoded)?,
+        })
     }
 
     /// The key's 32 bytes, as given.
@@ -185,9 +212,43 @@ impl Check {
     /// checks is finished where it lies rather than moved.
     pub(crate) fn finish(&mut self, signature: &Signature, key: &PublicKey) -> bool {
         let k = Scalar::from_bytes_mod_order_wide(&self.hash.finalize_reset().into());
-        let r = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &key.minus_a, &signature.s);
-        r.compress().to_bytes() == signature.r
+        encode_s_b_plus_k(&key.minus_a, &k, &signature.s) == signature.r
     }
+}
+
+/// `-A` as the key holds it: its tables, built from this crate's own decoding of the
+/// encoding, which must re-encode to the same bytes (a second check, after
+/// `curve25519-dalek`'s, that both read the same point).
+#[cfg(target_pointer_width = "64")]
+fn minus_a(_: EdwardsPoint, encoded: &[u8; PUBLIC_KEY_LEN]) -> Result<Tables, KeyFault> {
+    let a = Extended::decompress(encoded).ok_or(KeyFault::NotOnCurve)?;
+    if a.compress() != *encoded {
+        return Err(KeyFault::NotOnCurve);
+    }
+    Ok(tables(&a.neg()))
+}
+
+/// `-A` as the key holds it.
+#[cfg(not(target_pointer_width = "64"))]
+#[allow(clippy::unnecessary_wraps)] // the same signature as on 64-bit targets
+fn minus_a(point: EdwardsPoint, _: &[u8; PUBLIC_KEY_LEN]) -> Result<EdwardsPoint, KeyFault> {
+    // Negation on the curve cannot overflow.
+    #[allow(clippy::arithmetic_side_effects)]
+    Ok(-point)
+}
+
+/// The encoding of `[S]B + [k](-A)`.
+#[cfg(target_pointer_width = "64")]
+fn encode_s_b_plus_k(minus_a: &Tables, k: &Scalar, s: &Scalar) -> [u8; 32] {
+    mul_add_basepoint(minus_a, k.as_bytes(), s.as_bytes()).compress()
+}
+
+/// The encoding of `[S]B + [k](-A)`.
+#[cfg(not(target_pointer_width = "64"))]
+fn encode_s_b_plus_k(minus_a: &EdwardsPoint, k: &Scalar, s: &Scalar) -> [u8; 32] {
+    EdwardsPoint::vartime_double_scalar_mul_basepoint(k, minus_a, s)
+        .compress()
+        .to_bytes()
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use p256::elliptic_curve::{BatchNormalize, Field as _, PrimeField as _};
 use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 use sha2::{Digest as _, Sha256};
 
+use super::naf::{DIGITS, TABLE_LEN, entry, naf, top};
 #[cfg(target_pointer_width = "64")]
 use super::p256_field::Fe;
 #[cfg(target_pointer_width = "64")]
@@ -33,16 +34,9 @@ use crate::error::{Error, KeyFault};
 /// Length of an ES256 signature: `r || s`, 32 bytes each (RFC 7518 section 3.4).
 const SIGNATURE_LEN: usize = 64;
 
-/// The NAF window width; tables hold the `2^(W-2)` odd multiples `P, 3P, ..., 15P`.
-const W: u32 = 5;
-const TABLE_LEN: usize = 1 << (W - 2);
-
 /// Scalars are split into this many chunks of [`CHUNK_BITS`] bits.
 const CHUNKS: usize = 4;
 const CHUNK_BITS: u32 = 64;
-
-/// NAF digits of a 64-bit chunk: at most 65 positions.
-const DIGITS: usize = 65;
 
 /// Odd multiples of one point, affine for cheaper (mixed) additions: in this crate's own
 /// representation on 64-bit targets, `p256`'s elsewhere.
@@ -160,23 +154,19 @@ impl EcKey {
         {
             *out = naf(chunk);
         }
-        let top = digits
-            .iter()
-            .filter_map(|d| d.iter().rposition(|&x| x != 0))
-            .max()
-            .unwrap_or(0);
         let mut acc = Point::IDENTITY;
-        for i in (0..=top).rev() {
+        for i in (0..=top(&digits)).rev() {
             acc = acc.double();
             for (naf, table) in digits.iter().zip(&self.tables) {
-                let digit = naf.get(i).copied().unwrap_or(0);
-                let index = usize::from(digit.unsigned_abs() >> 1);
+                let Some((index, negative)) = naf.get(i).copied().and_then(entry) else {
+                    continue;
+                };
                 if let Some(point) = table.get(index) {
-                    if digit > 0 {
-                        acc = add(&acc, point);
-                    } else if digit < 0 {
-                        acc = add(&acc, &negate(point));
-                    }
+                    acc = if negative {
+                        add(&acc, &negate(point))
+                    } else {
+                        add(&acc, point)
+                    };
                 }
             }
         }
@@ -303,80 +293,12 @@ fn chunks(u: &Scalar) -> [u64; CHUNKS] {
     out
 }
 
-/// The width-`W` non-adjacent form of `k`: digits odd, in `-(2^(W-1) - 1)..=2^(W-1) - 1`, at
-/// most one non-zero in any `W` consecutive positions, `k = sum digit_i 2^i`.
-fn naf(k: u64) -> [i8; DIGITS] {
-    let mut digits = [0i8; DIGITS];
-    // At most 65 bits once a negative digit has been added back: u128 has room.
-    let mut k = u128::from(k);
-    let window = 1u128 << W;
-    let half = 1u128 << (W - 1);
-    for digit in &mut digits {
-        if k == 0 {
-            break;
-        }
-        if k & 1 == 1 {
-            let m = k & (window - 1);
-            let signed = i8::try_from(m).unwrap_or(0);
-            if m >= half {
-                // Negative digit m - 2^W: add 2^W - m to k, which clears the low W bits.
-                k = k.wrapping_add(window.wrapping_sub(m));
-                *digit = signed.wrapping_sub(1 << W);
-            } else {
-                k &= !(window - 1);
-                *digit = signed;
-            }
-        }
-        k >>= 1;
-    }
-    digits
-}
-
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // test arithmetic on small known values
 mod tests {
     use super::*;
     use p256::ecdsa::signature::Signer as _;
     use p256::ecdsa::{Signature, SigningKey};
-
-    fn value(digits: &[i8; DIGITS]) -> i128 {
-        digits
-            .iter()
-            .enumerate()
-            .map(|(i, &d)| i128::from(d) << i)
-            .sum()
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn naf_recombines(k in proptest::prelude::any::<u64>()) {
-            let digits = naf(k);
-            proptest::prop_assert_eq!(value(&digits), i128::from(k));
-            for (i, &d) in digits.iter().enumerate() {
-                proptest::prop_assert!(d == 0 || (d % 2 != 0 && d.unsigned_abs() < 16));
-                if d != 0 {
-                    proptest::prop_assert!(digits[i + 1..].iter().take(4).all(|&x| x == 0));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn naf_edges() {
-        for k in [
-            0,
-            1,
-            15,
-            16,
-            17,
-            u64::MAX,
-            u64::MAX - 1,
-            1 << 63,
-            (1 << 63) - 1,
-        ] {
-            assert_eq!(value(&naf(k)), i128::from(k), "{k}");
-        }
-    }
 
     #[test]
     fn chunks_recombine() {

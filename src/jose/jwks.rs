@@ -219,7 +219,7 @@ impl<const N: usize> KeySet<N> {
     #[cfg(feature = "ed25519")]
     pub(crate) fn ed25519_keys(
         &self,
-    ) -> impl Iterator<Item = (&crate::alg::ed25519::PublicKey, Option<&str>)> {
+    ) -> impl Iterator<Item = (&crate::alg::ed25519::PublicKey, Option<&str>)> + Clone {
         self.keys.iter().filter_map(|key| match &key.material {
             Material::Ed25519(public) => Some((public, key.kid.as_deref())),
             #[allow(unreachable_patterns)]
