@@ -84,7 +84,8 @@ impl KeyType {
 }
 
 /// Key material ready to verify with: precomputed state lives here, built once.
-// The EC variant holds its tables inline (about 4.6 KiB): `es256` works without a heap.
+// The EC and Ed25519 variants hold their tables inline (4 KiB and 3.8 KiB on 64-bit
+// targets): `es256` and `ed25519` work without a heap.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub(crate) enum Material {
