@@ -223,11 +223,17 @@ fn x_reduces_to(point: &Point, r: &[u8]) -> bool {
     if point.is_identity() {
         return false;
     }
-    // r < n < p, and n < p: both are field elements.
-    let (Some(r_fe), Some(n_fe)) = (Fe::from_be_bytes(r), Fe::from_be_bytes(&N)) else {
+    // r < n < p: a field element.
+    let Some(r_fe) = Fe::from_be_bytes(r) else {
         return false;
     };
-    r_fe.mul(&point.z) == point.x || (*r < P_MINUS_N && r_fe.add(&n_fe).mul(&point.z) == point.x)
+    if r_fe.mul(&point.z) == point.x {
+        return true;
+    }
+    // The rare case (probability about 2^-128 for an honest signature): n is converted only
+    // here, off the common path.
+    *r < P_MINUS_N
+        && Fe::from_be_bytes(&N).is_some_and(|n_fe| r_fe.add(&n_fe).mul(&point.z) == point.x)
 }
 
 /// Whether the affine `x` of `point` reduces mod `n` to `r` (FIPS 186-5 section 6.4.2 step
