@@ -197,16 +197,18 @@ pub(crate) fn parse_timestamp(raw: &[u8], name: &'static str) -> Result<u64, Err
     if raw.is_empty() || raw.len() > MAX_TIMESTAMP_DIGITS {
         return Err(invalid);
     }
-    raw.iter().try_fold(0u64, |acc, &b| {
-        let digit = match b {
-            b'0'..=b'9' => u64::from(b.wrapping_sub(b'0')),
-            _ => return Err(invalid),
-        };
-        // Cannot overflow with at most 19 digits; checked anyway.
-        acc.checked_mul(10)
-            .and_then(|v| v.checked_add(digit))
-            .ok_or(invalid)
-    })
+    // One pass without a branch per byte: a byte that is not a digit leaves a value of 10 or
+    // more after the subtraction, and is caught once at the end. At most 19 digits are below
+    // 10^19 < 2^64, so the wrapping arithmetic never wraps on a valid timestamp (and the value
+    // is discarded when a byte was not a digit).
+    let (value, all_digits) = raw.iter().fold((0u64, true), |(acc, ok), &b| {
+        let digit = b.wrapping_sub(b'0');
+        (
+            acc.wrapping_mul(10).wrapping_add(u64::from(digit)),
+            ok & (digit < 10),
+        )
+    });
+    if all_digits { Ok(value) } else { Err(invalid) }
 }
 
 #[cfg(test)]
@@ -236,6 +238,22 @@ mod tests {
             id_fault(&[b'a'; MAX_ID_LEN + 1]),
             Some(HeaderFault::TooLong { max: MAX_ID_LEN })
         );
+        // The branch-free test agrees with the rule byte by byte: every byte value, at every
+        // position of ids of 1 to 17 bytes, among valid neighbours.
+        for len in 1..=17usize {
+            for at in 0..len {
+                for byte in 0..=u8::MAX {
+                    let mut raw = [b'~'; 17];
+                    raw[at] = byte;
+                    let expected = match byte {
+                        b'.' => Some(HeaderFault::ContainsDot),
+                        0x21..=0x7e => None,
+                        _ => Some(HeaderFault::InvalidByte),
+                    };
+                    assert_eq!(id_fault(&raw[..len]), expected, "{len} {at} {byte:#x}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -260,6 +278,15 @@ mod tests {
             "١٢",
         ] {
             assert!(ok(bad).is_err(), "{bad:?} accepted");
+        }
+        // Every byte that is not a digit, at every position (the bytes next to '0' and '9',
+        // '/' and ':', included), is refused.
+        for byte in (0..=u8::MAX).filter(|b| !b.is_ascii_digit()) {
+            for at in 0..3 {
+                let mut raw = *b"123";
+                raw[at] = byte;
+                assert!(parse_timestamp(&raw, "t").is_err(), "{raw:?} accepted");
+            }
         }
     }
 

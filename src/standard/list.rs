@@ -157,6 +157,41 @@ mod tests {
         assert!(list.payloads(Version::V1a).eq(v1a));
     }
 
+    /// The payloads of each version are exactly what splitting the header on spaces and
+    /// keeping that version's entries gives, in order, for every mix of up to six entries.
+    #[test]
+    fn payloads_are_those_of_split() {
+        extern crate alloc;
+        use alloc::vec::Vec;
+        let pieces: [&[u8]; 6] = [b"v1,a", b"v1a,b", b"v2,c", b"", b"v1,dd", b"v1a,"];
+        let mut header = Vec::new();
+        for code in 0..6usize.pow(6) {
+            for len in 1..=6 {
+                header.clear();
+                let mut c = code;
+                for i in 0..len {
+                    if i > 0 {
+                        header.push(b' ');
+                    }
+                    header.extend_from_slice(pieces[c % 6]);
+                    c /= 6;
+                }
+                let Ok(list) = SignatureList::parse(&header, "s", 4096, 16) else {
+                    assert!(header.is_empty(), "{header:?} refused");
+                    continue;
+                };
+                for (version, prefix) in [(Version::V1, &b"v1,"[..]), (Version::V1a, b"v1a,")] {
+                    let expected: Vec<&[u8]> = header
+                        .split(|&b| b == b' ')
+                        .filter_map(|entry| entry.strip_prefix(prefix))
+                        .collect();
+                    let got: Vec<&[u8]> = list.payloads(version).collect();
+                    assert_eq!(got, expected, "{:?}", core::str::from_utf8(&header));
+                }
+            }
+        }
+    }
+
     /// The word-at-a-time search agrees with `split` on every placement of spaces.
     #[test]
     fn entries_are_what_split_gives() {
