@@ -18,19 +18,35 @@ pub(crate) struct Names {
     pub(crate) id: &'static str,
     pub(crate) timestamp: &'static str,
     pub(crate) signature: &'static str,
+    /// Where the family's names start in [`ALL_NAMES`].
+    at: usize,
 }
 
 const WEBHOOK: Names = Names {
     id: "webhook-id",
     timestamp: "webhook-timestamp",
     signature: "webhook-signature",
+    at: 0,
 };
 
 const SVIX: Names = Names {
     id: "svix-id",
     timestamp: "svix-timestamp",
     signature: "svix-signature",
+    at: 3,
 };
+
+/// Every signed header name, in the order [`WebhookHeaders::from_indexed_lookup`] numbers
+/// them: each family's id, timestamp and signature, the `webhook-*` family first.
+#[cfg_attr(not(feature = "http1"), allow(dead_code))]
+pub(crate) const ALL_NAMES: [&str; 6] = [
+    WEBHOOK.id,
+    WEBHOOK.timestamp,
+    WEBHOOK.signature,
+    SVIX.id,
+    SVIX.timestamp,
+    SVIX.signature,
+];
 
 /// The raw values of the three signed headers of one delivery, borrowed from the request.
 ///
@@ -97,8 +113,18 @@ impl<'a> WebhookHeaders<'a> {
         F: FnMut(&'static str) -> I,
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let mut find = |name: &'static str| {
-            let mut values = lookup(name).into_iter();
+        Self::from_indexed_lookup(|name, _| lookup(name))
+    }
+
+    /// [`from_lookup`](Self::from_lookup), with `lookup` also given the name's position in
+    /// [`ALL_NAMES`], so that an integration can look it up by a name it parsed once.
+    pub(crate) fn from_indexed_lookup<F, I>(mut lookup: F) -> Result<Self, Error>
+    where
+        F: FnMut(&'static str, usize) -> I,
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut find = |name: &'static str, at: usize| {
+            let mut values = lookup(name, at).into_iter();
             match (values.next(), values.next()) {
                 (Some(_), Some(_)) => Err(Error::InvalidHeader {
                     name,
@@ -109,16 +135,16 @@ impl<'a> WebhookHeaders<'a> {
         };
         let mut names = WEBHOOK;
         let mut found = [
-            find(names.id)?,
-            find(names.timestamp)?,
-            find(names.signature)?,
+            find(names.id, names.at)?,
+            find(names.timestamp, names.at.saturating_add(1))?,
+            find(names.signature, names.at.saturating_add(2))?,
         ];
         if found.iter().all(Option::is_none) {
             names = SVIX;
             found = [
-                find(names.id)?,
-                find(names.timestamp)?,
-                find(names.signature)?,
+                find(names.id, names.at)?,
+                find(names.timestamp, names.at.saturating_add(1))?,
+                find(names.signature, names.at.saturating_add(2))?,
             ];
         }
         let [id, timestamp, signature] = found;
