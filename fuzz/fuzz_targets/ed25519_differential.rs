@@ -62,6 +62,9 @@ fuzz_target!(|data: &[u8]| {
     let theirs = strict(&key, message, &signature);
     match ours(&key, message, &signature) {
         Some(verdict) => assert_eq!(verdict, theirs, "disagrees with verify_strict"),
-        None => assert!(!theirs, "verify_strict accepts under a key the strict rules refuse"),
+        None => assert!(
+            !theirs,
+            "verify_strict accepts under a key the strict rules refuse"
+        ),
     }
 });

@@ -88,7 +88,10 @@ fuzz_target!(|d: Delivery| {
             .unwrap();
     } else {
         for k in configured {
-            let whpk = format!("whpk_{}", Base64::encode_string(k.verifying_key().as_bytes()));
+            let whpk = format!(
+                "whpk_{}",
+                Base64::encode_string(k.verifying_key().as_bytes())
+            );
             builder.public_key(&whpk).unwrap();
         }
     }
@@ -147,7 +150,10 @@ fuzz_target!(|d: Delivery| {
 
     // The reference.
     let entries: Vec<&[u8]> = signature.split(|&b| b == b' ').collect();
-    let v1a: Vec<&[u8]> = entries.iter().filter_map(|e| e.strip_prefix(b"v1a,")).collect();
+    let v1a: Vec<&[u8]> = entries
+        .iter()
+        .filter_map(|e| e.strip_prefix(b"v1a,"))
+        .collect();
     let v1 = entries.iter().filter(|e| e.starts_with(b"v1,")).count();
     let verifies = |payload: &[u8]| -> Option<usize> {
         let mut out = [0u8; 65];
@@ -170,7 +176,11 @@ fuzz_target!(|d: Delivery| {
     } else if v1a.is_empty() && v1 > 0 {
         "unconfigured-scheme"
     } else if !fresh(ts.unwrap_or(0), d.now, u64::from(d.tolerance)) {
-        if ts < Some(d.now) { "too-old" } else { "too-new" }
+        if ts < Some(d.now) {
+            "too-old"
+        } else {
+            "too-new"
+        }
     } else if v1a.len() * keys > 16 {
         "invalid-header"
     } else if v1a.iter().any(|p| verifies(p).is_some()) {
@@ -190,19 +200,31 @@ fuzz_target!(|d: Delivery| {
     );
     let Ok(delivery) = verdict else { return };
     assert_eq!(delivery.scheme(), Scheme::V1a);
-    let index = delivery.public_key_index().expect("a v1a delivery names its key");
+    let index = delivery
+        .public_key_index()
+        .expect("a v1a delivery names its key");
     assert!(index < keys);
     // The key named verifies some entry.
     assert!(v1a.iter().any(|p| {
         let mut out = [0u8; 65];
-        Base64::decode(p, &mut out).ok().and_then(|b| ed25519_dalek::Signature::from_slice(b).ok()).is_some_and(|s| configured[index].verifying_key().verify_strict(&message, &s).is_ok())
+        Base64::decode(p, &mut out)
+            .ok()
+            .and_then(|b| ed25519_dalek::Signature::from_slice(b).ok())
+            .is_some_and(|s| {
+                configured[index]
+                    .verifying_key()
+                    .verify_strict(&message, &s)
+                    .is_ok()
+            })
     }));
     if d.from_jwks {
         assert_eq!(delivery.kid(), Some(format!("k{index}").as_str()));
     }
 
     // Streamed in the fuzzed chunking: the same verdict and key.
-    let mut pending = receiver.begin(&headers, now).expect("begin agrees with verify");
+    let mut pending = receiver
+        .begin(&headers, now)
+        .expect("begin agrees with verify");
     let mut at = 0;
     for cut in &d.cuts {
         let end = (at + usize::from(*cut)).min(d.body.len());
