@@ -7,8 +7,8 @@
 //! bytes of `p - 1`, so values near `p` are reached easily.
 #![no_main]
 
-use crypto_bigint::{NonZero, U256, U512};
-use hookverify_fuzz::two_operands;
+use crypto_bigint::{NonZero, U256};
+use hookverify_fuzz::{field_ops, mul_mod, two_operands};
 use libfuzzer_sys::fuzz_target;
 
 const P_HEX: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed";
@@ -31,28 +31,16 @@ fuzz_target!(|data: &[u8]| {
         U256::from_le_slice(&x).rem_vartime(&nz)
     };
     let (va, vb) = (value(&a), value(&b));
-    let wide_p = NonZero::new(p.resize::<{ U512::LIMBS }>()).unwrap();
-    let mul = |x: &U256, y: &U256| -> U256 {
-        let wide: U512 = x.concatenating_mul(y);
-        wide.rem_vartime(&wide_p).resize()
-    };
     // a^-1 = a^(p - 2), zero for zero: by square-and-multiply on the reference.
     let mut inverse = U256::ONE;
     let e = p.wrapping_sub(&U256::from_u8(2));
     for i in (0..255).rev() {
-        inverse = mul(&inverse, &inverse);
+        inverse = mul_mod(&p, &inverse, &inverse);
         if e.bit_vartime(i) {
-            inverse = mul(&inverse, &va);
+            inverse = mul_mod(&p, &inverse, &va);
         }
     }
-    let theirs = [
-        mul(&va, &vb),
-        mul(&va, &va),
-        va.add_mod(&vb, &nz),
-        va.sub_mod(&vb, &nz),
-        va.neg_mod(&nz),
-        inverse,
-    ]
-    .map(|v| le(&v));
+    let [product, square, sum, difference, negation] = field_ops(&p, &va, &vb);
+    let theirs = [product, square, sum, difference, negation, inverse].map(|v| le(&v));
     assert_eq!(ours, theirs);
 });

@@ -254,3 +254,32 @@ pub fn two_operands(data: &[u8], fill: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
     let (a, b) = bytes.split_at(32);
     (a.try_into().unwrap(), b.try_into().unwrap())
 }
+
+/// `x * y mod p` for the field targets, by `crypto-bigint`'s widening product and division.
+pub fn mul_mod(
+    p: &crypto_bigint::U256,
+    x: &crypto_bigint::U256,
+    y: &crypto_bigint::U256,
+) -> crypto_bigint::U256 {
+    use crypto_bigint::{NonZero, U512};
+    let wide_p = NonZero::new(p.resize::<{ U512::LIMBS }>()).unwrap();
+    let wide: U512 = x.concatenating_mul(y);
+    wide.rem_vartime(&wide_p).resize()
+}
+
+/// The reference results both field targets compare with, for `a` and `b` below `p`:
+/// `a b`, `a^2`, `a + b`, `a - b` and `-a`, modulo `p`.
+pub fn field_ops(
+    p: &crypto_bigint::U256,
+    a: &crypto_bigint::U256,
+    b: &crypto_bigint::U256,
+) -> [crypto_bigint::U256; 5] {
+    let nz = crypto_bigint::NonZero::new(*p).unwrap();
+    [
+        mul_mod(p, a, b),
+        mul_mod(p, a, a),
+        a.add_mod(b, &nz),
+        a.sub_mod(b, &nz),
+        a.neg_mod(&nz),
+    ]
+}
